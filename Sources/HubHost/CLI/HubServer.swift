@@ -1,0 +1,51 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// `mcp-hub serve`: load the config, open the vault and the audit store, load the providers,
+/// serve HTTP until stopped.
+public enum HubServer {
+    public static func run(configPath: String) async throws {
+        let logger = Logger(label: "mcp-hub")
+        let config = try ConfigLoader.load(path: configPath)
+        guard let auth = config.hub.auth else {
+            throw CommandFailure("""
+                \(config.path): hub.auth is required: every call must carry a Supabase JWT. \
+                Set hub.auth.issuer and jwt_secret_key (a vault secret name) and/or jwks_url.
+                """)
+        }
+        let secrets = try SecretStores.cache(for: config.hub.vault)
+        secrets.start()
+        let audit = try AuditStores.open(config.hub.audit)
+        let services = HubServices(secrets: secrets, egress: config.hub.egress)
+        let verifier = Authenticators.verifier(for: auth, secrets: secrets, egress: config.hub.egress)
+        let runtime = HubRuntime(config: config, services: services, authenticator: verifier, audit: audit)
+
+        let generation = runtime.registry.generation
+        for failure in generation.failures { logger.error("provider not loaded: \(failure.description)") }
+        for provider in generation.providers.values.sorted(by: { $0.name < $1.name }) {
+            logger.info("provider \(provider.name) \(provider.manifest.version) serving \(provider.tools.keys.sorted())")
+            if !provider.unlistedTools.isEmpty {
+                logger.notice("provider \(provider.name): tools not listed in the config are not served: \(provider.unlistedTools)")
+            }
+        }
+        if let key = auth.jwtSecretKey, (try? secrets.value(key)) == nil {
+            logger.warning("vault secret '\(key)' is missing: HS256 tokens are refused until it is set (mcp-hub secrets set \(key))")
+        }
+        let listen = config.hub.listen
+        logger.info("listening on \(listen.host):\(listen.port)\(listen.isLoopback ? " (loopback only)" : "")")
+        let app = Application(
+            router: HubRouter.build(runtime),
+            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "mcp-hub"),
+            logger: logger)
+        try await app.runService()
+        await runtime.shutdown()
+        secrets.stop()
+    }
+}
+
+/// A command-line failure: its message is printed as it is, and the process exits non-zero.
+public struct CommandFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ message: String) { description = message }
+}

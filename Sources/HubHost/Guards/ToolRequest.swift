@@ -1,0 +1,34 @@
+import Foundation
+
+/// One call to `POST /providers/{provider}/{tool}` as it passes the stages. Each stage reads what
+/// earlier stages settled and adds its own part; none reaches back.
+struct ToolRequest: Sendable {
+    let requestId: String
+    let providerName: String
+    let toolName: String
+    let body: [UInt8]
+    let authorization: String?
+    let started: ContinuousClock.Instant
+    let receivedAt: Date
+    /// The generation the call started on; it keeps it to the end, whatever reloads happen.
+    let generation: RegistryGeneration
+
+    var caller: Caller?
+    var tool: ServedTool?
+    var input: JSONValue?
+    /// Headers every reply carries from here on (the rate-limit budget, say).
+    var responseHeaders: [(name: String, value: String)] = []
+    var outcome: ToolOutcome?
+}
+
+/// What the provider produced.
+struct ToolOutcome: Sendable {
+    var result: JSONValue
+    var resultText: String
+    var hostsContacted: [String]
+}
+
+/// One step of the request path. Adding a guard is adding a type and a line in the pipeline.
+protocol RequestStage: Sendable {
+    func apply(to request: inout ToolRequest) async throws(HubError)
+}

@@ -1,0 +1,125 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The hub's HTTP contract (see README "HTTP"). Handlers only translate between HTTP and the
+/// runtime; every decision is made by the pipeline and the runtime behind them.
+enum HubRouter {
+    static let maxBodyBytes = 1 << 20
+
+    static func build(_ hub: HubRuntime) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+
+        router.get("/healthz") { _, _ in
+            let generation = hub.registry.generation
+            return json(200, .object([
+                "status": "ok", "generation": .number(Double(generation.number)),
+                "providers_loaded": .number(Double(generation.providers.count)),
+                "providers_failed": .number(Double(generation.failures.count)),
+            ]))
+        }
+
+        router.get("/providers") { request, _ in
+            let requestId = requestId(of: request)
+            do {
+                let caller = try await hub.authenticator.caller(forAuthorization: request.headers[.authorization])
+                return json(200, ProviderListing.visible(to: caller, in: hub.registry.generation), requestId: requestId)
+            } catch {
+                return reply(.error(error, requestId: requestId, eventId: nil))
+            }
+        }
+
+        router.post("/providers/:provider/:tool") { request, context in
+            let requestId = requestId(of: request)
+            let provider = context.parameters.get("provider") ?? ""
+            let tool = context.parameters.get("tool") ?? ""
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: maxBodyBytes)
+            } catch {
+                let tooLarge = HubError(.invalidInput, "the body exceeds \(maxBodyBytes) bytes", stage: .validate)
+                return reply(.error(tooLarge, requestId: requestId, eventId: nil))
+            }
+            return reply(await hub.pipeline.handle(
+                requestId: requestId, provider: provider, tool: tool, body: Array(buffer: body),
+                authorization: request.headers[.authorization]))
+        }
+
+        router.get("/providers/:provider/health") { request, context in
+            let requestId = requestId(of: request)
+            return reply(await hub.pipeline.handle(
+                requestId: requestId, provider: context.parameters.get("provider") ?? "", tool: "health", body: [],
+                authorization: request.headers[.authorization]))
+        }
+
+        router.post("/admin/reload") { request, _ in
+            let requestId = requestId(of: request)
+            do {
+                let caller = try await hub.authenticator.caller(forAuthorization: request.headers[.authorization])
+                guard caller.role >= .opsAdmin else {
+                    throw HubError(.forbidden, "reloading requires ops_admin", stage: .authorize)
+                }
+                let generation = try await hub.reload()
+                return json(200, ReloadSummary.of(generation), requestId: requestId)
+            } catch {
+                return reply(.error(error, requestId: requestId, eventId: nil))
+            }
+        }
+
+        router.get("/events") { request, _ in
+            let requestId = requestId(of: request)
+            do {
+                let caller = try await hub.authenticator.caller(forAuthorization: request.headers[.authorization])
+                var parameters: [String: String] = [:]
+                for (key, value) in request.uri.queryParameters { parameters[String(key)] = String(value) }
+                let filters = try EventFilters.parse(parameters)
+                return json(200, try await hub.events(filters, for: caller), requestId: requestId)
+            } catch {
+                return reply(.error(error, requestId: requestId, eventId: nil))
+            }
+        }
+
+        return router
+    }
+
+    /// The caller's X-Request-Id when it is a sane token, else a fresh one.
+    static func requestId(of request: Request) -> String {
+        if let given = request.headers[HTTPField.Name("X-Request-Id")!], (1...64).contains(given.count),
+            given.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        {
+            return given
+        }
+        return UUID().uuidString.lowercased()
+    }
+
+    static func reply(_ reply: ToolCallReply) -> Response {
+        var fields = HTTPFields()
+        fields[.contentType] = "application/json"
+        fields[HTTPField.Name("X-Request-Id")!] = reply.requestId
+        if let eventId = reply.eventId { fields[HTTPField.Name("X-Run-Event-Id")!] = eventId.uuidString.lowercased() }
+        for header in reply.headers {
+            if let name = HTTPField.Name(header.name) { fields[name] = header.value }
+        }
+        return Response(
+            status: HTTPResponse.Status(code: reply.status), headers: fields,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body)))
+    }
+
+    static func json(_ status: Int, _ value: JSONValue, requestId: String? = nil) -> Response {
+        var fields = HTTPFields()
+        fields[.contentType] = "application/json"
+        if let requestId { fields[HTTPField.Name("X-Request-Id")!] = requestId }
+        return Response(
+            status: HTTPResponse.Status(code: status), headers: fields,
+            body: ResponseBody(byteBuffer: ByteBuffer(string: value.serialized)))
+    }
+}
+
+extension ToolCallReply {
+    /// Any error a handler meets, in the contract's shape.
+    static func error(_ error: any Error, requestId: String, eventId: UUID?) -> ToolCallReply {
+        let hubError = error as? HubError ?? HubError(.internal, "unexpected error", stage: .invoke, reason: "\(error)")
+        return .error(hubError, requestId: requestId, headers: [], eventId: eventId)
+    }
+}

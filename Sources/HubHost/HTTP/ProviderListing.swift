@@ -1,0 +1,37 @@
+/// `GET /providers`: what the caller may call, filtered by the same rule as calling
+/// (`Authorize.permits`), so a listing never advertises a tool the caller would be refused.
+enum ProviderListing {
+    static func visible(to caller: Caller, in generation: RegistryGeneration) -> JSONValue {
+        let providers = generation.providers.values.sorted { $0.name < $1.name }.compactMap { provider -> JSONValue? in
+            let tools = provider.tools.values
+                .filter { Authorize.permits(caller.role, $0) }
+                .sorted { $0.name < $1.name }
+                .map(describe)
+            guard !tools.isEmpty else { return nil }
+            return .object([
+                "name": .string(provider.name), "version": .string(provider.manifest.version), "tools": .array(tools),
+            ])
+        }
+        return .object(["providers": .array(providers)])
+    }
+
+    static func describe(_ tool: ServedTool) -> JSONValue {
+        .object([
+            "name": .string(tool.name), "description": .string(tool.description),
+            "category": .string(tool.category.rawValue), "min_role": .string(tool.policy.minRole.rawValue),
+            "timeout_ms": .number(Double(tool.policy.timeoutMs)),
+            "input_schema": (try? JSONValue.parse(tool.schemaText)) ?? .null,
+        ])
+    }
+}
+
+/// `POST /admin/reload`'s answer: the generation now serving and what failed to load.
+enum ReloadSummary {
+    static func of(_ generation: RegistryGeneration) -> JSONValue {
+        .object([
+            "generation": .number(Double(generation.number)),
+            "providers": .array(generation.providers.keys.sorted().map { .string($0) }),
+            "failures": .array(generation.failures.map { .string($0.description) }),
+        ])
+    }
+}

@@ -1,0 +1,54 @@
+import ProviderABI
+import Synchronization
+
+/// A provider that passed every load check, with the tools its config exposes.
+final class LoadedProvider: Sendable {
+    let config: ProviderConfig
+    let library: ProviderLibrary
+    let manifest: ProviderManifest
+    /// The tools a caller can reach: those both the library exports and the config lists.
+    let tools: [String: ServedTool]
+    /// Tools the library exports that the config does not list: never served, reported at load.
+    let unlistedTools: [String]
+    let services: any ProviderServices
+    private let retired = Atomic<Bool>(false)
+
+    var name: String { config.name }
+
+    init(
+        config: ProviderConfig, library: ProviderLibrary, manifest: ProviderManifest, tools: [String: ServedTool],
+        unlistedTools: [String], services: any ProviderServices
+    ) {
+        self.config = config
+        self.library = library
+        self.manifest = manifest
+        self.tools = tools
+        self.unlistedTools = unlistedTools
+        self.services = services
+    }
+
+    /// Calls the provider's shutdown once; the library stays mapped (Swift images can't unload).
+    func shutdown() {
+        guard !retired.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        manifest.shutdown?(manifest.state)
+    }
+}
+
+/// One tool as the hub serves it: the provider's declaration joined with the config's policy.
+struct ServedTool: Sendable {
+    let provider: String
+    let name: String
+    let description: String
+    let category: RateCategory
+    let schemaText: String
+    let schema: JSONSchema
+    let policy: ToolPolicy
+    /// Calls into the provider on the current thread (a pool thread): `(call, input JSON)`.
+    let invoke: @Sendable (CallContext, [UInt8]) -> hub_status
+}
+
+/// The provider's opaque state pointer, passed back on every call.
+struct ProviderState: @unchecked Sendable {
+    // @unchecked: owned by the provider, which promises concurrent calls are safe (ABI rule).
+    let pointer: UnsafeMutableRawPointer?
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Logging
+
+/// Everything `mcp-hub serve` runs: the config it was started with, the registry of loaded
+/// providers, the invocation pool, the guards and the audit trail. Reload builds a whole new
+/// registry generation from the config file and swaps it in; calls in flight finish on the
+/// generation they started on, which is retired (providers shut down) once they have.
+final class HubRuntime: Sendable {
+    let configPath: String
+    let config: HubConfig
+    let registry: Registry
+    let pool: InvocationPool
+    let pipeline: ToolCallPipeline
+    let authenticator: any CallerAuthenticator
+    let audit: any AuditStore
+    let services: HubServices
+    private let reloads = ReloadSerializer()
+    let logger = Logger(label: "mcp-hub")
+
+    /// Builds the runtime and loads every enabled provider. A provider that fails to load is
+    /// reported and left out; the others serve.
+    init(config: HubConfig, services: HubServices, authenticator: any CallerAuthenticator, audit: any AuditStore) {
+        self.configPath = config.path
+        self.config = config
+        self.services = services
+        self.authenticator = authenticator
+        self.audit = audit
+        pool = InvocationPool(threads: config.hub.invokePool.threads, queueDepth: config.hub.invokePool.queueDepth)
+        registry = Registry(Self.loadGeneration(number: 1, config: config, services: services))
+        pipeline = ToolCallPipeline(
+            registry: registry, authenticator: authenticator, counters: InProcessRateLimitCounters(), pool: pool,
+            audit: audit)
+    }
+
+    static func loadGeneration(number: Int, config: HubConfig, services: HubServices) -> RegistryGeneration {
+        let loader = PluginLoader(
+            cacheDirectory: config.hub.stateDirectory + "/plugins", services: { services.forProvider($0) })
+        var loaded: [String: LoadedProvider] = [:]
+        var failures: [PluginLoadError] = []
+        for provider in config.providers where provider.enabled {
+            do {
+                loaded[provider.name] = try loader.load(provider)
+            } catch {
+                failures.append(error)
+            }
+        }
+        return RegistryGeneration(number: number, providers: loaded, failures: failures)
+    }
+
+    /// Re-reads the config file and publishes a new generation. A config that does not parse
+    /// changes nothing: the current generation keeps serving and the error is returned.
+    func reload() async throws(HubError) -> RegistryGeneration {
+        let next: RegistryGeneration
+        do {
+            next = try await reloads.serialize { () throws(HubError) -> RegistryGeneration in
+                let fresh: HubConfig
+                do {
+                    fresh = try ConfigLoader.load(path: configPath)
+                } catch {
+                    throw HubError(.invalidInput, "config not reloaded: \(error)", stage: .resolve)
+                }
+                let generation = Self.loadGeneration(
+                    number: registry.generation.number + 1, config: fresh, services: services)
+                let previous = registry.publish(generation)
+                retire(previous, keeping: generation)
+                return generation
+            }
+        } catch let error as HubError {
+            throw error
+        } catch {
+            throw HubError(.internal, "reload failed", stage: .resolve, reason: "\(error)")
+        }
+        for failure in next.failures { logger.error("\(failure.description)") }
+        logger.info("registry generation \(next.number) serving \(next.providers.keys.sorted())")
+        return next
+    }
+
+    /// Shuts down the providers of a replaced generation once no call is using it.
+    private func retire(_ old: RegistryGeneration, keeping new: RegistryGeneration) {
+        Task.detached { [logger] in
+            let limit = ContinuousClock.now + .seconds(330)
+            while old.callsInFlight > 0 {
+                guard ContinuousClock.now < limit else {
+                    logger.warning("generation \(old.number) still has calls after 330 s; its providers are left running")
+                    return
+                }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+            for provider in old.providers.values { provider.shutdown() }
+        }
+    }
+
+    func shutdown() async {
+        for provider in registry.generation.providers.values { provider.shutdown() }
+        pool.stop()
+        await audit.close()
+    }
+}
+
+/// Runs reloads one at a time.
+actor ReloadSerializer {
+    func serialize<T: Sendable>(_ body: () throws(HubError) -> T) throws(HubError) -> T {
+        try body()
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// One tool a provider exposes: its name, rate-limit category, description, the JSON Schema of
+/// its input, and a typed body. The hub validates input against the schema before the body runs,
+/// so decoding failures here mean the schema and the `Input` type disagree.
+public struct Tool: Sendable {
+    public let name: String
+    public let category: ToolCategory
+    public let description: String
+    public let inputSchema: String
+    let run: @Sendable (_ call: Call, _ input: [UInt8]) throws(ProviderError) -> [UInt8]
+
+    public init<Input: Decodable, Output: Encodable>(
+        _ name: String,
+        category: ToolCategory,
+        description: String,
+        inputSchema: String,
+        _ body: @escaping @Sendable (Input, Call) throws -> Output
+    ) {
+        self.name = name
+        self.category = category
+        self.description = description
+        self.inputSchema = inputSchema
+        self.run = { (call: Call, input: [UInt8]) throws(ProviderError) -> [UInt8] in
+            let decoded: Input
+            do {
+                decoded = try JSONDecoder().decode(Input.self, from: Data(input))
+            } catch {
+                throw .invalidInput("input does not match \(Input.self): \(error)")
+            }
+            let output: Output
+            do {
+                output = try body(decoded, call)
+            } catch let error as ProviderError {
+                throw error
+            } catch {
+                throw .internal("\(name) failed: \(error)")
+            }
+            do {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                return Array(try encoder.encode(output))
+            } catch {
+                throw .internal("\(name) produced a result that is not JSON-encodable: \(error)")
+            }
+        }
+    }
+}
+
+/// A provider's `settings:` block from the config, as JSON.
+public struct ProviderSettings: Sendable {
+    public let json: [UInt8]
+
+    /// Decodes the settings into the provider's own type.
+    public func decode<T: Decodable>(_ type: T.Type) throws(ProviderError) -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(json.isEmpty ? Array("{}".utf8) : json))
+        } catch {
+            throw .invalidInput("settings do not match \(T.self): \(error)")
+        }
+    }
+}

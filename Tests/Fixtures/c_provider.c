@@ -1,0 +1,166 @@
+/*
+ * A provider written in plain C: proof that the ABI is language-neutral, and the source of the
+ * load-failure fixtures. The tests compile it with `cc -shared -fPIC`, once per variant:
+ *
+ *   (none)                a working provider "cfixture"
+ *   FIXTURE_WRONG_MAJOR   hub_provider_abi() reports ABI major 2
+ *   FIXTURE_NO_INIT       hub_provider_init is not exported
+ *   FIXTURE_INIT_FAILS    hub_provider_init refuses with a message
+ *   FIXTURE_BAD_SCHEMA    the "add" tool's input schema is not JSON
+ *   FIXTURE_NEWER_MINOR   hub_provider_abi() reports ABI 1.99
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "hub_provider.h"
+
+static const hub_host_api *host;
+
+static hub_str str(const char *text) {
+    hub_str s = {text, strlen(text)};
+    return s;
+}
+
+static void fail(hub_call *call, hub_status status, const char *message) {
+    host->set_error(call, status, str(message));
+}
+
+/* Finds `"key":<integer>` in a compact JSON object: enough for a fixture whose input the host
+ * has already validated against the schema. */
+static int int_field(hub_str json, const char *key, long *out) {
+    char pattern[64];
+    snprintf(pattern, sizeof pattern, "\"%s\":", key);
+    char buffer[1024];
+    size_t n = json.len < sizeof buffer - 1 ? json.len : sizeof buffer - 1;
+    memcpy(buffer, json.ptr, n);
+    buffer[n] = 0;
+    const char *at = strstr(buffer, pattern);
+    if (!at) return 0;
+    return sscanf(at + strlen(pattern), "%ld", out) == 1;
+}
+
+static hub_status add(void *state, const hub_tool *tool, hub_call *call, hub_str args) {
+    (void)state; (void)tool;
+    long a = 0, b = 0;
+    if (!int_field(args, "a", &a) || !int_field(args, "b", &b)) {
+        fail(call, HUB_E_ARGS, "a and b are required integers");
+        return HUB_E_ARGS;
+    }
+    char result[128];
+    snprintf(result, sizeof result, "{\"sum\":%ld,\"language\":\"c\"}", a + b);
+    host->set_result(call, str(result));
+    return HUB_OK;
+}
+
+/* Sleeps in small steps, stopping when the host cancels the call: how a well-behaved provider
+ * honours its deadline. */
+static hub_status nap(void *state, const hub_tool *tool, hub_call *call, hub_str args) {
+    (void)state; (void)tool;
+    long ms = 0;
+    int_field(args, "ms", &ms);
+    struct timespec step = {0, 5 * 1000 * 1000};
+    for (long slept = 0; slept < ms; slept += 5) {
+        if (host->cancelled(call)) {
+            fail(call, HUB_E_TIMEOUT, "cancelled by the host");
+            return HUB_E_TIMEOUT;
+        }
+        nanosleep(&step, NULL);
+    }
+    host->set_result(call, str("{\"slept\":true}"));
+    return HUB_OK;
+}
+
+/* Reads a secret and (badly) returns it: the host must scrub it from the reply and the audit row. */
+static hub_status leak(void *state, const hub_tool *tool, hub_call *call, hub_str args) {
+    (void)state; (void)tool; (void)args;
+    hub_str secret = {0, 0};
+    hub_status status = host->secret_get(call, str("cfixture_token"), &secret);
+    if (status != HUB_OK) {
+        hub_str why = host->last_error(call);
+        host->set_error(call, status, why);
+        return status;
+    }
+    char result[512];
+    snprintf(result, sizeof result, "{\"oops\":\"%.*s\"}", (int)secret.len, secret.ptr);
+    host->set_result(call, str(result));
+    return HUB_OK;
+}
+
+/* Asks for a secret outside its scope: the host must refuse. */
+static hub_status peek(void *state, const hub_tool *tool, hub_call *call, hub_str args) {
+    (void)state; (void)tool; (void)args;
+    hub_str secret = {0, 0};
+    hub_status status = host->secret_get(call, str("socket_api_key"), &secret);
+    if (status != HUB_OK) {
+        host->set_error(call, status, host->last_error(call));
+        return status;
+    }
+    host->set_result(call, str("{\"got\":true}"));
+    return HUB_OK;
+}
+
+static hub_status health(void *state, hub_call *call) {
+    (void)state;
+    host->set_result(call, str("{\"status\":\"ok\"}"));
+    return HUB_OK;
+}
+
+#ifdef FIXTURE_BAD_SCHEMA
+#define ADD_SCHEMA "{\"type\":\"object\",\"properties\":{"
+#else
+#define ADD_SCHEMA "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"},\"b\":{\"type\":\"integer\"}}," \
+                   "\"required\":[\"a\",\"b\"],\"additionalProperties\":false}"
+#endif
+
+static hub_tool tools[] = {
+    {sizeof(hub_tool), "add", "Adds two integers, in C.", ADD_SCHEMA, "reads", add, NULL},
+    {sizeof(hub_tool), "nap", "Sleeps for ms milliseconds unless cancelled.",
+     "{\"type\":\"object\",\"properties\":{\"ms\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":60000}},"
+     "\"required\":[\"ms\"],\"additionalProperties\":false}", "reads", nap, NULL},
+    {sizeof(hub_tool), "leak", "Returns its own secret (the host must scrub it).",
+     "{\"type\":\"object\",\"additionalProperties\":false}", "reads", leak, NULL},
+    {sizeof(hub_tool), "peek", "Asks for another provider's secret (the host must refuse).",
+     "{\"type\":\"object\",\"additionalProperties\":false}", "reads", peek, NULL},
+};
+
+static const char *const secrets[] = {"cfixture_token"};
+
+uint32_t hub_provider_abi(void) {
+#if defined(FIXTURE_WRONG_MAJOR)
+    return (2u << 16) | 0u;
+#elif defined(FIXTURE_NEWER_MINOR)
+    return (1u << 16) | 99u;
+#else
+    return HUB_ABI_VERSION;
+#endif
+}
+
+#ifndef FIXTURE_NO_INIT
+hub_status hub_provider_init(const hub_host_api *api, hub_call *load, hub_str settings, hub_provider *out) {
+    (void)settings;
+    host = api;
+#ifdef FIXTURE_INIT_FAILS
+    api->set_error(load, HUB_E_INTERNAL, str("cfixture refuses to start: no upstream configured"));
+    return HUB_E_INTERNAL;
+#else
+    (void)load;
+    out->struct_size = sizeof(hub_provider);
+    out->abi_major = HUB_ABI_MAJOR;
+    out->abi_minor = HUB_ABI_MINOR;
+    out->name = "cfixture";
+    out->version = "0.1.0";
+    out->toolchain = "c";
+    out->state = NULL;
+    out->tools = tools;
+    out->tool_count = sizeof tools / sizeof tools[0];
+    out->secrets = secrets;
+    out->secret_count = 1;
+    out->hosts = NULL;
+    out->host_count = 0;
+    out->health = health;
+    out->shutdown = NULL;
+    return HUB_OK;
+#endif
+}
+#endif
