@@ -273,6 +273,39 @@ import Testing
         }
     }
 
+    /// One request, one event, whatever the outcome: each status once, with its stage.
+    @Test func eachOutcomeYieldsExactlyOneEventWithItsStatus() async throws {
+        let limits = """
+                rate_limits:
+                  ops_admin: { reads: 3/hour }
+            """
+        // No cfixture_token in the vault: `leak` fails inside the provider (an error, not a denial).
+        let hub = try TestHub(
+            providers: ProviderYAML.cFixture(library: try CFixtures.library(.working), rateLimits: limits, napTimeout: 100))
+        let admin = try await hub.token(.opsAdmin, sub: "7d1c4f9e-3a52-4b8e-9d6f-2c1a0b9e8d7f", team: "platform")
+        try await hub.application.test(.router) { client in
+            func call(_ tool: String, _ body: String, _ token: String? = nil) async throws -> TestResponse {
+                try await client.execute(
+                    uri: "/providers/cfixture/\(tool)", method: .post, headers: Self.headers(token ?? admin), body: ByteBuffer(string: body))
+            }
+            #expect(try await call("add", #"{"a":1,"b":1}"#).status == .ok)
+            #expect(try await call("leak", "{}").status == .notFound)
+            #expect(try await call("nap", #"{"ms":2000}"#).status == .gatewayTimeout)
+            #expect(try await call("add", #"{"a":1,"b":1}"#).status == .tooManyRequests)
+            #expect(try await call("add", #"{"a":1,"b":1}"#, "garbage").status == .unauthorized)
+
+            let events = try await hub.events().reversed().map { $0 }
+            #expect(events.map(\.status) == [.ok, .error, .timeout, .rateLimited, .denied])
+            #expect(events.map(\.stage) == ["invoke", "invoke", "invoke", "rate_limit", "authenticate"])
+            #expect(events.prefix(4).allSatisfy {
+                $0.callerId == "7d1c4f9e-3a52-4b8e-9d6f-2c1a0b9e8d7f" && $0.callerRole == "ops_admin" && $0.team == "platform"
+            })
+            #expect(events[1].error == "cfixture.leak: secret 'cfixture_token' is not in the vault")
+            #expect(Set(events.map(\.requestId)).count == 5)
+            #expect(events.allSatisfy { $0.provider == "cfixture" })
+        }
+    }
+
     @Test func healthzNeedsNoTokenAndProviderHealthDoes() async throws {
         let hub = try Self.hub()
         let token = try await hub.token(.opsViewer)
