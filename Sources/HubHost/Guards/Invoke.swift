@@ -36,7 +36,8 @@ struct Invoke: RequestStage {
             guard let result = try? JSONValue.parse(text) else {
                 throw HubError(.internal, "\(tool.provider).\(tool.name) returned a result that is not JSON", stage: .invoke)
             }
-            request.outcome = ToolOutcome(result: result, resultText: text, hostsContacted: context.hostsContacted)
+            request.outcome = ToolOutcome(
+                result: result, resultText: text, hostsContacted: context.hostsContacted, refusals: context.refusals)
         case .returned(let status):
             let message = scrub.redact(context.error?.message ?? StatusName.of(status))
             var error = HubError(Self.code(for: status), "\(tool.provider).\(tool.name): \(message)", stage: .invoke)

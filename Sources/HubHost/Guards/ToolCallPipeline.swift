@@ -99,10 +99,14 @@ enum AuditEventBuilder {
             callerId: request.caller?.id, callerRole: request.caller?.role.rawValue ?? "unknown",
             team: request.caller?.team, status: failure?.auditStatus ?? .ok, stage: (failure?.stage ?? .invoke).rawValue,
             payload: payload(of: request), result: failure == nil ? request.outcome?.resultText : nil,
-            error: failure.map { $0.reason ?? $0.message },
+            error: failure.map { $0.reason ?? $0.message } ?? refusalNote(request.outcome?.refusals ?? []),
             durationMs: Int((ContinuousClock.now - request.started) / .milliseconds(1)),
             hostname: uniqueHosts.isEmpty ? nil : uniqueHosts.joined(separator: ","),
             severity: severity, createdAt: request.receivedAt)
+    }
+
+    private static func refusalNote(_ refusals: [String]) -> String? {
+        refusals.isEmpty ? nil : "host refused during the call: " + refusals.joined(separator: "; ")
     }
 
     /// The input as JSON: the validated value when there is one; otherwise the body if it parses;

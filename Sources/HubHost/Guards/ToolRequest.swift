@@ -26,6 +26,8 @@ struct ToolOutcome: Sendable {
     var result: JSONValue
     var resultText: String
     var hostsContacted: [String]
+    /// Host refusals the provider recovered from; the audit row keeps them.
+    var refusals: [String] = []
 }
 
 /// One step of the request path. Adding a guard is adding a type and a line in the pipeline.

@@ -23,6 +23,9 @@ final class CallContext: @unchecked Sendable {
     private(set) var secretsRead: [String] = []
     /// Hosts the call's requests reached, in order.
     private(set) var hostsContacted: [String] = []
+    /// What the host refused the provider during the call (a secret or host outside its scope).
+    /// Recorded in the audit event even when the provider recovers and the call succeeds.
+    private(set) var refusals: [String] = []
     private var lastError: [UInt8] = []
     private var arena: [UnsafeMutableRawPointer] = []
 
@@ -100,6 +103,7 @@ final class CallContext: @unchecked Sendable {
 
     private func fail(_ status: hub_status, _ message: String) -> ServiceFailure {
         lastError = Array(message.utf8)
+        if status == HUB_E_DENIED { refusals.append(message) }
         return ServiceFailure(status: status, message: message)
     }
 
