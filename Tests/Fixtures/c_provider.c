@@ -13,6 +13,7 @@
  *
  * Each init allocates its own instance; shutdown marks it (and deliberately does not free it),
  * so a call that reaches a shut-down instance fails loudly instead of passing unnoticed. */
+#define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,14 +78,16 @@ static hub_status add(void *state, const hub_tool *tool, hub_call *call, hub_str
 }
 
 /* Sleeps in small steps, stopping when the host cancels the call: how a well-behaved provider
- * honours its deadline. */
+ * honours its deadline. With "stubborn":true it ignores cancellation, like a provider stuck in
+ * a blocking call: the host has answered 504 long before this code returns. */
 static hub_status nap(void *state, const hub_tool *tool, hub_call *call, hub_str args) {
     (void)tool;
     long ms = 0;
     int_field(args, "ms", &ms);
     struct timespec step = {0, 5 * 1000 * 1000};
+    int stubborn = memmem(args.ptr, args.len, "\"stubborn\":true", 15) != NULL;
     for (long slept = 0; slept < ms; slept += 5) {
-        if (host->cancelled(call)) {
+        if (!stubborn && host->cancelled(call)) {
             fail(call, HUB_E_TIMEOUT, "cancelled by the host");
             return HUB_E_TIMEOUT;
         }
@@ -149,7 +152,8 @@ static hub_status health(void *state, hub_call *call) {
 static hub_tool tools[] = {
     {sizeof(hub_tool), "add", "Adds two integers, in C.", ADD_SCHEMA, "reads", add, NULL},
     {sizeof(hub_tool), "nap", "Sleeps for ms milliseconds unless cancelled.",
-     "{\"type\":\"object\",\"properties\":{\"ms\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":60000}},"
+     "{\"type\":\"object\",\"properties\":{\"ms\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":60000},"
+     "\"stubborn\":{\"type\":\"boolean\"}},"
      "\"required\":[\"ms\"],\"additionalProperties\":false}", "reads", nap, NULL},
     {sizeof(hub_tool), "leak", "Returns its own secret (the host must scrub it).",
      "{\"type\":\"object\",\"additionalProperties\":false}", "reads", leak, NULL},

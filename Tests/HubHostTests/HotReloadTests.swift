@@ -15,18 +15,18 @@ import Testing
         let hub: TestHub
         let libraryPath: String
 
-        init() throws {
+        init(napTimeout: Int = 20_000) throws {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mcp-hub-reload-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             libraryPath = directory.appendingPathComponent("libcfixture.so").path
             try FileManager.default.copyItem(atPath: try CFixtures.library(.working), toPath: libraryPath)
-            hub = try TestHub(providers: Self.providers(libraryPath))
+            hub = try TestHub(providers: Self.providers(libraryPath, napTimeout: napTimeout))
         }
 
         deinit { try? FileManager.default.removeItem(atPath: (libraryPath as NSString).deletingLastPathComponent) }
 
-        static func providers(_ library: String, includingTemplate: Bool = true) -> String {
-            (includingTemplate ? ProviderYAML.template() + "\n" : "") + ProviderYAML.cFixture(library: library, napTimeout: 20_000)
+        static func providers(_ library: String, includingTemplate: Bool = true, napTimeout: Int = 20_000) -> String {
+            (includingTemplate ? ProviderYAML.template() + "\n" : "") + ProviderYAML.cFixture(library: library, napTimeout: napTimeout)
         }
 
         /// Replaces the library file in place: write next to it, then rename over it.
@@ -89,7 +89,8 @@ import Testing
         let old = hub.runtime.registry.generation
         let oldProvider = try #require(old.providers["cfixture"])
         try await hub.application.test(.router) { client in
-            async let napping = Self.post(client, "/providers/cfixture/nap", token: operatorToken, body: #"{"ms":1500}"#)
+            // Long enough that the reload surely lands inside it, even on a loaded machine.
+            async let napping = Self.post(client, "/providers/cfixture/nap", token: operatorToken, body: #"{"ms":5000}"#)
             #expect(try await Self.eventually { old.callsInFlight > 0 }, "the nap never started")
             try await Task.sleep(for: .milliseconds(200))  // let it get past the guards into the provider
 
@@ -105,6 +106,26 @@ import Testing
             #expect(try Self.json(nap) == ["slept": true, "add_offset": 0])
         }
         #expect(try await Self.eventually { oldProvider.isShutDown }, "the old generation is retired once idle")
+    }
+
+    /// After a timeout the caller has its 504, but a provider that ignores cancellation is still
+    /// running its code: retiring the generation then would shut the provider down under it.
+    @Test func aTimedOutCallStillRunningKeepsItsGenerationAlive() async throws {
+        let deployment = try Deployment(napTimeout: 300)
+        let hub = deployment.hub
+        let (operatorToken, admin) = (try await hub.token(.opsOperator), try await hub.token(.opsAdmin))
+        let oldProvider = try #require(hub.runtime.registry.generation.providers["cfixture"])
+        try await hub.application.test(.router) { client in
+            let stuck = try await Self.post(client, "/providers/cfixture/nap", token: operatorToken, body: #"{"ms":6000,"stubborn":true}"#)
+            #expect(stuck.status == .gatewayTimeout)
+
+            try deployment.deploy(.addOffset)
+            #expect(try await Self.post(client, "/admin/reload", token: admin).status == .ok)
+            // Several of retirement's 50 ms checks, and still well inside the provider's 6 s.
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(!oldProvider.isShutDown, "shut down while the provider's thread was still in its code")
+        }
+        #expect(try await Self.eventually(within: 30) { oldProvider.isShutDown }, "retired once the thread returned")
     }
 
     @Test func aBrokenConfigIsRefusedWithItsPositionAndTheOldGenerationServes() async throws {
