@@ -8,8 +8,9 @@ import FoundationNetworking
 #endif
 
 /// The `mcp-hub` command line through the real binary: what an operator types, what they see,
-/// and the exit code a script would check.
-@Suite struct CLITests {
+/// and the exit code a script would check. Serialized: each test starts processes, and in
+/// parallel they crowd out the timing-sensitive suites on a small machine.
+@Suite(.serialized) struct CLITests {
     static let issuer = "http://127.0.0.1/auth/v1"
 
     /// A folder with a config file, its own state directory and (once a command creates them)
@@ -45,28 +46,28 @@ import FoundationNetworking
 
         func write(_ text: String) throws { try text.write(toFile: config, atomically: true, encoding: .utf8) }
 
-        func mcpHub(_ arguments: String..., stdin: String? = nil) throws -> HubCLI.Result {
+        func mcpHub(_ arguments: String..., stdin: String? = nil) async throws -> HubCLI.Result {
             // --config belongs to each subcommand, so it goes last.
-            try HubCLI.run(arguments + ["--config", config], stdin: stdin)
+            try await HubCLI.run(arguments + ["--config", config], stdin: stdin)
         }
 
-        func setSecret(_ name: String, _ value: String) throws {
-            let result = try mcpHub("secrets", "set", name, stdin: value + "\n")
+        func setSecret(_ name: String, _ value: String) async throws {
+            let result = try await mcpHub("secrets", "set", name, stdin: value + "\n")
             guard result.status == 0 else { throw FixtureError("secrets set failed: \(result)") }
         }
     }
 
     // MARK: secrets
 
-    @Test func secretsRoundTripWithoutEverShowingAValue() throws {
+    @Test func secretsRoundTripWithoutEverShowingAValue() async throws {
         let workspace = try Workspace()
         let value = "sk-live-\(UUID().uuidString)"
 
-        let set = try workspace.mcpHub("secrets", "set", "socket_api_key", stdin: value + "\n")
+        let set = try await workspace.mcpHub("secrets", "set", "socket_api_key", stdin: value + "\n")
         #expect(set.status == 0, "\(set)")
         #expect(set.stdout == "stored socket_api_key\n")
 
-        let list = try workspace.mcpHub("secrets", "list")
+        let list = try await workspace.mcpHub("secrets", "list")
         #expect(list.status == 0, "\(list)")
         let line = try #require(list.stdout.split(separator: "\n").first { $0.hasPrefix("socket_api_key") })
         // The updated time, as the list prints it: a date of this year.
@@ -78,39 +79,39 @@ import FoundationNetworking
             #expect(bytes.range(of: Data(value.utf8)) == nil, "\(file) holds the value in plaintext")
         }
 
-        let removed = try workspace.mcpHub("secrets", "rm", "socket_api_key")
+        let removed = try await workspace.mcpHub("secrets", "rm", "socket_api_key")
         #expect(removed.status == 0 && removed.stdout == "removed socket_api_key\n", "\(removed)")
-        #expect(try workspace.mcpHub("secrets", "list").stdout == "(no secrets)\n")
-        let again = try workspace.mcpHub("secrets", "rm", "socket_api_key")
+        #expect(try await workspace.mcpHub("secrets", "list").stdout == "(no secrets)\n")
+        let again = try await workspace.mcpHub("secrets", "rm", "socket_api_key")
         #expect(again.status != 0 && again.stderr.contains("no secret named socket_api_key"), "\(again)")
     }
 
-    @Test func aSecretValueIsNeverAcceptedAsAnArgument() throws {
+    @Test func aSecretValueIsNeverAcceptedAsAnArgument() async throws {
         let workspace = try Workspace()
         let value = "sk-live-on-the-command-line"
-        let refused = try workspace.mcpHub("secrets", "set", "socket_api_key", value)
+        let refused = try await workspace.mcpHub("secrets", "set", "socket_api_key", value)
         #expect(refused.status != 0, "\(refused)")
-        let empty = try workspace.mcpHub("secrets", "set", "socket_api_key", stdin: "")
+        let empty = try await workspace.mcpHub("secrets", "set", "socket_api_key", stdin: "")
         #expect(empty.status != 0 && empty.stderr.contains("no value on standard input"), "\(empty)")
-        #expect(!(try workspace.mcpHub("secrets", "list").stdout.contains("socket_api_key")), "nothing was stored")
+        #expect(!(try await workspace.mcpHub("secrets", "list").stdout.contains("socket_api_key")), "nothing was stored")
     }
 
     @Test(arguments: ["vault.store", "vault.key"])
-    func aGroupReadableStoreOrKeyIsRefused(file: String) throws {
+    func aGroupReadableStoreOrKeyIsRefused(file: String) async throws {
         let workspace = try Workspace()
-        try workspace.setSecret("socket_api_key", "sk-live-1")
+        try await workspace.setSecret("socket_api_key", "sk-live-1")
         let path = "\(workspace.state)/\(file)"
         #expect(chmod(path, 0o644) == 0)
 
         for command in [["secrets", "list"], ["secrets", "rm", "socket_api_key"]] {
-            let refused = try HubCLI.run(command + ["--config", workspace.config])
+            let refused = try await HubCLI.run(command + ["--config", workspace.config])
             #expect(refused.status != 0, "\(refused)")
             #expect(refused.stderr.contains("refusing to open \(path): its mode is 0644"), "\(refused)")
         }
-        let set = try workspace.mcpHub("secrets", "set", "other_key", stdin: "v\n")
+        let set = try await workspace.mcpHub("secrets", "set", "other_key", stdin: "v\n")
         #expect(set.status != 0 && set.stderr.contains("0644"), "\(set)")
         #expect(chmod(path, 0o600) == 0)
-        #expect(try workspace.mcpHub("secrets", "list").stdout.hasPrefix("socket_api_key"), "the refusals changed nothing")
+        #expect(try await workspace.mcpHub("secrets", "list").stdout.hasPrefix("socket_api_key"), "the refusals changed nothing")
     }
 
     // MARK: token
@@ -118,10 +119,10 @@ import FoundationNetworking
     @Test func tokenIssuesAJWTTheHubAccepts() async throws {
         let workspace = try Workspace()
         let secret = String(repeating: "k", count: 24) + UUID().uuidString
-        try workspace.setSecret("hub_jwt_secret", secret)
+        try await workspace.setSecret("hub_jwt_secret", secret)
         let sub = UUID().uuidString  // upper case: the token carries it lower-cased
 
-        let issued = try workspace.mcpHub("token", "--sub", sub, "--role", "ops_operator", "--ttl", "15m")
+        let issued = try await workspace.mcpHub("token", "--sub", sub, "--role", "ops_operator", "--ttl", "15m")
         #expect(issued.status == 0, "\(issued)")
         let token = issued.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(!token.contains(secret))
@@ -136,14 +137,14 @@ import FoundationNetworking
         #expect(exp - iat == 900, "--ttl 15m")
     }
 
-    @Test func tokenRefusesWhatItCannotSign() throws {
+    @Test func tokenRefusesWhatItCannotSign() async throws {
         let workspace = try Workspace()
         let uuid = UUID().uuidString
-        let noSecret = try workspace.mcpHub("token", "--sub", uuid, "--role", "ops_operator")
+        let noSecret = try await workspace.mcpHub("token", "--sub", uuid, "--role", "ops_operator")
         #expect(noSecret.status != 0 && noSecret.stderr.contains("the vault has no 'hub_jwt_secret'"), "\(noSecret)")
         #expect(noSecret.stdout.isEmpty)
 
-        try workspace.setSecret("hub_jwt_secret", String(repeating: "s", count: 48))
+        try await workspace.setSecret("hub_jwt_secret", String(repeating: "s", count: 48))
         let cases: [(arguments: [String], message: String)] = [
             (["--sub", uuid, "--role", "ops_root"], "role 'ops_root' is not one of ops_viewer, ops_operator, ops_admin"),
             (["--sub", "not-a-uuid", "--role", "ops_viewer"], "--sub 'not-a-uuid' is not a UUID"),
@@ -151,7 +152,7 @@ import FoundationNetworking
             (["--sub", uuid, "--role", "ops_viewer", "--ttl", "0m"], "--ttl '0m' is not a duration"),
         ]
         for (arguments, message) in cases {
-            let refused = try HubCLI.run(["token"] + arguments + ["--config", workspace.config])
+            let refused = try await HubCLI.run(["token"] + arguments + ["--config", workspace.config])
             #expect(refused.status != 0 && refused.stderr.contains(message), "\(arguments): \(refused)")
             #expect(refused.stdout.isEmpty, "no token printed for \(arguments)")
         }
@@ -169,7 +170,7 @@ import FoundationNetworking
     ]
 
     @Test(arguments: 0..<brokenConfigs.count)
-    func serveRefusesABrokenConfigNamingFileLineAndColumn(index: Int) throws {
+    func serveRefusesABrokenConfigNamingFileLineAndColumn(index: Int) async throws {
         let broken = Self.brokenConfigs[index]
         let workspace = try Workspace()
         let text = Workspace.yaml().replacingOccurrences(of: broken.from, with: broken.to)
@@ -179,23 +180,23 @@ import FoundationNetworking
         let needle = broken.name == "missing library" ? RepositoryPaths.products.path + "/libNoSuch" : broken.points
         let position = try #require(HubCLI.position(of: needle, in: text, file: workspace.config))
 
-        let served = try workspace.mcpHub("serve")
+        let served = try await workspace.mcpHub("serve")
         #expect(served.status != 0, "\(broken.name): \(served)")
         #expect(served.stderr.contains("mcp-hub: \(position)"), "\(broken.name): expected \(position) in \(served.stderr)")
     }
 
-    @Test func serveRefusesToRunWithoutAuth() throws {
+    @Test func serveRefusesToRunWithoutAuth() async throws {
         let workspace = try Workspace(auth: false)
-        let served = try workspace.mcpHub("serve")
+        let served = try await workspace.mcpHub("serve")
         #expect(served.status != 0)
         #expect(served.stderr.contains("\(workspace.config): hub.auth is required"), "\(served)")
     }
 
     // MARK: plugin inspect
 
-    @Test func pluginInspectDescribesAProvider() throws {
+    @Test func pluginInspectDescribesAProvider() async throws {
         let library = RepositoryPaths.providerLibrary("Template")
-        let result = try HubCLI.run(["plugin", "inspect", library])
+        let result = try await HubCLI.run(["plugin", "inspect", library])
         #expect(result.status == 0, "\(result)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.contains("library:   \(library)"))
@@ -206,14 +207,14 @@ import FoundationNetworking
         #expect(schema.contains(#""required":["message"]"#))
     }
 
-    @Test func pluginInspectNamesWhatANonProviderLacks() throws {
+    @Test func pluginInspectNamesWhatANonProviderLacks() async throws {
         let zlib = "/lib/x86_64-linux-gnu/libz.so.1"
         try #require(FileManager.default.fileExists(atPath: zlib))
-        let result = try HubCLI.run(["plugin", "inspect", zlib])
+        let result = try await HubCLI.run(["plugin", "inspect", zlib])
         #expect(result.status == 1)
         #expect(result.stderr == "mcp-hub: \(zlib): the library does not export \(HUB_PROVIDER_ABI_SYMBOL)\n", "\(result)")
 
-        let missing = try HubCLI.run(["plugin", "inspect", "/nonexistent/libX.so"])
+        let missing = try await HubCLI.run(["plugin", "inspect", "/nonexistent/libX.so"])
         #expect(missing.status == 1 && missing.stderr.contains("/nonexistent/libX.so"), "\(missing)")
     }
 
@@ -245,33 +246,33 @@ import FoundationNetworking
         let events = Self.sampleEvents(caller: caller, other: other)
         try await Self.fillAudit(workspace, events)
 
-        let table = try workspace.mcpHub("events")
+        let table = try await workspace.mcpHub("events")
         #expect(table.status == 0, "\(table)")
         let rows = table.stdout.split(separator: "\n").dropFirst()
         #expect(rows.count == 3)
         #expect(rows.first?.contains("socket.findings.list") == true, "newest first")
         #expect(rows.contains { $0.contains("denied") && $0.contains("sentry.issues.list") && $0.contains("requires ops_operator") })
 
-        func ids(_ arguments: String...) throws -> [String] {
-            let result = try HubCLI.run(["events", "--json"] + arguments + ["--config", workspace.config])
+        func ids(_ arguments: String...) async throws -> [String] {
+            let result = try await HubCLI.run(["events", "--json"] + arguments + ["--config", workspace.config])
             #expect(result.status == 0, "\(result)")
             return try JSONValue.parse(result.stdout)["events"]?.arrayValue?.compactMap { $0["request_id"]?.stringValue } ?? []
         }
-        #expect(try ids() == ["r3", "r2", "r1"])
-        #expect(try ids("--provider", "socket") == ["r3", "r1"])
-        #expect(try ids("--status", "denied") == ["r2"])
-        #expect(try ids("--caller", other.uppercased()) == ["r2"])
-        #expect(try ids("--severity", "high") == ["r1"])
-        #expect(try ids("--since", "2026-09-21T14:14:00Z") == ["r3", "r2"])  // start + 40 s
-        #expect(try ids("--tool", "scan.repo") == ["r1"])
+        #expect(try await ids() == ["r3", "r2", "r1"])
+        #expect(try await ids("--provider", "socket") == ["r3", "r1"])
+        #expect(try await ids("--status", "denied") == ["r2"])
+        #expect(try await ids("--caller", other.uppercased()) == ["r2"])
+        #expect(try await ids("--severity", "high") == ["r1"])
+        #expect(try await ids("--since", "2026-09-21T14:14:00Z") == ["r3", "r2"])  // start + 40 s
+        #expect(try await ids("--tool", "scan.repo") == ["r1"])
 
-        let paged = try workspace.mcpHub("events", "--json", "--limit", "2")
+        let paged = try await workspace.mcpHub("events", "--json", "--limit", "2")
         let page = try JSONValue.parse(paged.stdout)
         #expect(page["events"]?.arrayValue?.count == 2)
         let cursor = try #require(page["next_cursor"]?.stringValue)
-        #expect(try ids("--cursor", cursor) == ["r1"])
+        #expect(try await ids("--cursor", cursor) == ["r1"])
 
-        let badFilter = try workspace.mcpHub("events", "--status", "exploded")
+        let badFilter = try await workspace.mcpHub("events", "--status", "exploded")
         #expect(badFilter.status != 0 && badFilter.stderr.contains("status 'exploded' is not one of"), "\(badFilter)")
     }
 
@@ -280,7 +281,7 @@ import FoundationNetworking
         let events = Self.sampleEvents(caller: UUID().uuidString.lowercased(), other: UUID().uuidString.lowercased())
         try await Self.fillAudit(workspace, events)
 
-        let intact = try workspace.mcpHub("audit", "verify")
+        let intact = try await workspace.mcpHub("audit", "verify")
         #expect(intact.status == 0, "\(intact)")
         #expect(intact.stdout == "audit chain intact: 3 rows verified\n")
 
@@ -292,7 +293,7 @@ import FoundationNetworking
         try connection.execute("DROP TRIGGER run_events_no_update")
         try connection.execute("UPDATE run_events SET status = 'ok', error = NULL WHERE seq = 2")
 
-        let broken = try workspace.mcpHub("audit", "verify")
+        let broken = try await workspace.mcpHub("audit", "verify")
         #expect(broken.status == 2, "\(broken)")
         let altered = events[1].id.uuidString.lowercased()
         #expect(broken.stdout.contains("audit chain broken at seq 2 (id \(altered)): row_hash check failed"), "\(broken)")
@@ -302,8 +303,8 @@ import FoundationNetworking
 
     @Test func serveAnswersHealthAndToolCallsAndStopsCleanlyOnSIGTERM() async throws {
         let workspace = try Workspace(listen: "127.0.0.1:0")
-        try workspace.setSecret("hub_jwt_secret", String(repeating: "e", count: 16) + UUID().uuidString)
-        let token = try workspace.mcpHub("token", "--sub", UUID().uuidString, "--role", "ops_viewer")
+        try await workspace.setSecret("hub_jwt_secret", String(repeating: "e", count: 16) + UUID().uuidString)
+        let token = try await workspace.mcpHub("token", "--sub", UUID().uuidString, "--role", "ops_viewer")
             .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
 
         let hub = try ServingHub(config: workspace.config)
@@ -332,7 +333,7 @@ import FoundationNetworking
         #expect(exit.reason == .exit && exit.status == 0, "\(hub.output)")
 
         // Both calls were recorded, and the chain the server wrote verifies.
-        let verify = try workspace.mcpHub("audit", "verify")
+        let verify = try await workspace.mcpHub("audit", "verify")
         #expect(verify.status == 0 && verify.stdout == "audit chain intact: 2 rows verified\n", "\(verify)")
     }
 }

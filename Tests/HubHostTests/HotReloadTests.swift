@@ -25,12 +25,22 @@ import Testing
 
         deinit { try? FileManager.default.removeItem(atPath: (libraryPath as NSString).deletingLastPathComponent) }
 
+        /// Builds one off the cooperative pool: compiling the fixture and loading libraries
+        /// block, and on a two-core machine that pool has two threads for every test running.
+        static func make(napTimeout: Int = 20_000) async throws -> Deployment {
+            try await Blocking.run { try Deployment(napTimeout: napTimeout) }
+        }
+
         static func providers(_ library: String, includingTemplate: Bool = true, napTimeout: Int = 20_000) -> String {
             (includingTemplate ? ProviderYAML.template() + "\n" : "") + ProviderYAML.cFixture(library: library, napTimeout: napTimeout)
         }
 
         /// Replaces the library file in place: write next to it, then rename over it.
-        func deploy(_ variant: CFixtures.Variant) throws {
+        func deploy(_ variant: CFixtures.Variant) async throws {
+            try await Blocking.run { [self] in try deployBlocking(variant) }
+        }
+
+        private func deployBlocking(_ variant: CFixtures.Variant) throws {
             let staged = libraryPath + ".new"
             try? FileManager.default.removeItem(atPath: staged)
             try FileManager.default.copyItem(atPath: try CFixtures.library(variant), toPath: staged)
@@ -62,13 +72,13 @@ import Testing
     }
 
     @Test func aNewLibraryInPlaceIsServedAfterReload() async throws {
-        let deployment = try Deployment()
+        let deployment = try await Deployment.make()
         let hub = deployment.hub
         let (viewer, admin) = (try await hub.token(.opsViewer), try await hub.token(.opsAdmin))
         try await hub.application.test(.router) { client in
             #expect(try await Self.sum(client, token: viewer) == 42)
 
-            try deployment.deploy(.addOffset)
+            try await deployment.deploy(.addOffset)
             // Not picked up by itself: the running generation keeps the code it loaded.
             #expect(try await Self.sum(client, token: viewer) == 42)
 
@@ -83,18 +93,18 @@ import Testing
     }
 
     @Test func aCallInFlightFinishesOnTheGenerationItStartedOn() async throws {
-        let deployment = try Deployment()
+        let deployment = try await Deployment.make()
         let hub = deployment.hub
         let (operatorToken, admin) = (try await hub.token(.opsOperator), try await hub.token(.opsAdmin))
         let old = hub.runtime.registry.generation
         let oldProvider = try #require(old.providers["cfixture"])
         try await hub.application.test(.router) { client in
             // Long enough that the reload surely lands inside it, even on a loaded machine.
-            async let napping = Self.post(client, "/providers/cfixture/nap", token: operatorToken, body: #"{"ms":5000}"#)
-            #expect(try await Self.eventually { old.callsInFlight > 0 }, "the nap never started")
+            async let napping = Self.post(client, "/providers/cfixture/nap", token: operatorToken, body: #"{"ms":8000}"#)
+            #expect(try await Self.eventually(within: 30) { old.callsInFlight > 0 }, "the nap never started")
             try await Task.sleep(for: .milliseconds(200))  // let it get past the guards into the provider
 
-            try deployment.deploy(.addOffset)
+            try await deployment.deploy(.addOffset)
             #expect(try await Self.post(client, "/admin/reload", token: admin).status == .ok)
             #expect(hub.runtime.registry.generation !== old)
             #expect(!oldProvider.isShutDown, "retired while a call was still running on it")
@@ -111,7 +121,7 @@ import Testing
     /// After a timeout the caller has its 504, but a provider that ignores cancellation is still
     /// running its code: retiring the generation then would shut the provider down under it.
     @Test func aTimedOutCallStillRunningKeepsItsGenerationAlive() async throws {
-        let deployment = try Deployment(napTimeout: 300)
+        let deployment = try await Deployment.make(napTimeout: 300)
         let hub = deployment.hub
         let (operatorToken, admin) = (try await hub.token(.opsOperator), try await hub.token(.opsAdmin))
         let oldProvider = try #require(hub.runtime.registry.generation.providers["cfixture"])
@@ -119,7 +129,7 @@ import Testing
             let stuck = try await Self.post(client, "/providers/cfixture/nap", token: operatorToken, body: #"{"ms":6000,"stubborn":true}"#)
             #expect(stuck.status == .gatewayTimeout)
 
-            try deployment.deploy(.addOffset)
+            try await deployment.deploy(.addOffset)
             #expect(try await Self.post(client, "/admin/reload", token: admin).status == .ok)
             // Several of retirement's 50 ms checks, and still well inside the provider's 6 s.
             try await Task.sleep(for: .milliseconds(300))
@@ -129,11 +139,11 @@ import Testing
     }
 
     @Test func aBrokenConfigIsRefusedWithItsPositionAndTheOldGenerationServes() async throws {
-        let deployment = try Deployment()
+        let deployment = try await Deployment.make()
         let hub = deployment.hub
         let (viewer, admin) = (try await hub.token(.opsViewer), try await hub.token(.opsAdmin))
         // The admin also deployed a new build: a refused reload must not pick it up either.
-        try deployment.deploy(.addOffset)
+        try await deployment.deploy(.addOffset)
         try hub.writeConfig(providers: Deployment.providers(deployment.libraryPath) + "\n    bogus_setting: 1")
         let text = try String(contentsOfFile: hub.configPath, encoding: .utf8)
         let lines = text.components(separatedBy: "\n")
@@ -155,9 +165,9 @@ import Testing
     }
 
     @Test func onlyAdminsMayReload() async throws {
-        let deployment = try Deployment()
+        let deployment = try await Deployment.make()
         let hub = deployment.hub
-        try deployment.deploy(.addOffset)
+        try await deployment.deploy(.addOffset)
         try await hub.application.test(.router) { client in
             for role in [OpsRole.opsViewer, .opsOperator] {
                 let response = try await Self.post(client, "/admin/reload", token: try await hub.token(role))
@@ -172,7 +182,7 @@ import Testing
     }
 
     @Test func aProviderRemovedFromTheConfigIsNoLongerServed() async throws {
-        let deployment = try Deployment()
+        let deployment = try await Deployment.make()
         let hub = deployment.hub
         let (viewer, admin) = (try await hub.token(.opsViewer), try await hub.token(.opsAdmin))
         let old = hub.runtime.registry.generation

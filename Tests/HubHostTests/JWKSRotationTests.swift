@@ -38,7 +38,7 @@ import Testing
     static func outlastTheJWKSCache() async throws { try await Task.sleep(for: .milliseconds(1500)) }
 
     @Test func es256TokensAreAcceptedAndRotatedKeysPickedUpWithoutRestart() async throws {
-        let fake = try TLSFake()
+        let fake = try await Blocking.run { try TLSFake() }  // waits for python: off the cooperative pool
         let old = try await ES256SigningKey()
         try fake.serveJWKS(ES256SigningKey.jwks([old]))
         let hub = try Self.hub(fake: fake)
@@ -71,7 +71,7 @@ import Testing
     }
 
     @Test func anUnknownKidIsRefusedWith401() async throws {
-        let fake = try TLSFake()
+        let fake = try await Blocking.run { try TLSFake() }  // waits for python: off the cooperative pool
         let published = try await ES256SigningKey()
         let stranger = try await ES256SigningKey()
         try fake.serveJWKS(ES256SigningKey.jwks([published]))
@@ -91,7 +91,7 @@ import Testing
     /// `localhost` is in the fake's certificate, so only the SSRF policy stands between the hub
     /// and the fake: the JWKS host resolves to loopback and egress refuses before connecting.
     @Test func aJWKSHostOnAPrivateAddressIsRefusedByEgress() async throws {
-        let fake = try TLSFake()
+        let fake = try await Blocking.run { try TLSFake() }  // waits for python: off the cooperative pool
         let key = try await ES256SigningKey()
         try fake.serveJWKS(ES256SigningKey.jwks([key]))
         let hub = try Self.hub(fake: fake, jwksURL: "https://localhost:\(fake.port)\(Self.jwksPath)", routeToFake: false)

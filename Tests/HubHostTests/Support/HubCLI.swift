@@ -18,9 +18,20 @@ enum HubCLI {
     /// SwiftPM puts executables next to the test bundle.
     static let executable = RepositoryPaths.products.appendingPathComponent("mcp-hub").path
 
-    /// Runs `mcp-hub arguments…` to completion. Output goes to temporary files rather than pipes,
-    /// so a chatty command can never block on a full pipe while we wait for it.
-    static func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
+    /// Runs `mcp-hub arguments…` to completion on a thread of its own: waiting for a process
+    /// must not hold one of the cooperative pool's threads (two on a two-core machine), or every
+    /// other test running in parallel stalls behind it.
+    static func run(_ arguments: [String], stdin: String? = nil) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Swift.Result { try runBlocking(arguments, stdin: stdin) })
+            }
+        }
+    }
+
+    /// Output goes to temporary files rather than pipes, so a chatty command can never block on
+    /// a full pipe while we wait for it.
+    private static func runBlocking(_ arguments: [String], stdin: String?) throws -> Result {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("mcp-hub-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
