@@ -15,6 +15,11 @@ the counters never counts as upstream traffic:
 
     GET  /stats  -> {"connections": N, "handshake_failures": N, "requests": N, "log": [...]}
     POST /reset  -> zeroes the counters
+    PUT  /jwks   -> body is the JSON Web Key Set the JWKS route serves from now on
+
+`GET https://<ref>.supabase.co/auth/v1/.well-known/jwks.json` (any host; the certificate names
+abc.supabase.co) answers the key set last PUT, `{"keys":[]}` until then: a Supabase project's
+signing keys, which tests rotate without restarting anything.
 
 `requests` counts every HTTP request that reached the handler (any path, before routing);
 `connections` counts accepted TCP connections, TLS failures included. A test that expects
@@ -145,6 +150,31 @@ def redirect_chain(exchange):
     if remaining <= 0:
         return Reply(200, {"chain": "done"})
     return Reply(302, b"", headers=[("Location", f"/redirect-chain?n={remaining - 1}")])
+
+
+class JWKSState:
+    """The key set the Supabase JWKS route serves; replaced whole through the control port."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.document = b'{"keys":[]}'
+
+    def set(self, document):
+        json.loads(document)  # refuse what is not JSON, so a test typo fails loudly
+        with self.lock:
+            self.document = document
+
+    def get(self):
+        with self.lock:
+            return self.document
+
+
+JWKS = JWKSState()
+
+
+@route("/auth/v1/.well-known/jwks.json")
+def supabase_jwks(exchange):
+    return Reply(200, JWKS.get())
 
 
 def vendor_reply(exchange):
@@ -286,6 +316,18 @@ class ControlHandler(BaseHTTPRequestHandler):
             self._reply({"reset": True})
         else:
             self.send_error(404)
+
+    def do_PUT(self):
+        if self.path != "/jwks":
+            self.send_error(404)
+            return
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        try:
+            JWKS.set(body)
+        except ValueError as error:
+            self.send_error(400, str(error))
+            return
+        self._reply({"jwks": True})
 
     def log_message(self, format, *args):
         pass

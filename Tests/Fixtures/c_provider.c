@@ -8,14 +8,37 @@
  *   FIXTURE_INIT_FAILS    hub_provider_init refuses with a message
  *   FIXTURE_BAD_SCHEMA    the "add" tool's input schema is not JSON
  *   FIXTURE_NEWER_MINOR   hub_provider_abi() reports ABI 1.99
- */
+ *   FIXTURE_ADD_OFFSET=N  "add" returns a + b + N: a changed build of the same provider, for
+ *                         hot-reload tests
+ *
+ * Each init allocates its own instance; shutdown marks it (and deliberately does not free it),
+ * so a call that reaches a shut-down instance fails loudly instead of passing unnoticed. */
+#define _GNU_SOURCE /* memmem */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "hub_provider.h"
 
+#ifndef FIXTURE_ADD_OFFSET
+#define FIXTURE_ADD_OFFSET 0
+#endif
+
 static const hub_host_api *host;
+
+/* One per hub_provider_init: a reload makes a new one, and the old one is shut down. */
+struct instance {
+    volatile int shut_down;
+};
+
+/* Refuses a call on an instance the host has already shut down (a retirement bug). */
+static int refuse_if_shut_down(void *state, hub_call *call) {
+    struct instance *self = state;
+    if (!self || !self->shut_down) return 0;
+    host->set_error(call, HUB_E_INTERNAL, (hub_str){"called after shutdown", 21});
+    return 1;
+}
 
 static hub_str str(const char *text) {
     hub_str s = {text, strlen(text)};
@@ -41,33 +64,41 @@ static int int_field(hub_str json, const char *key, long *out) {
 }
 
 static hub_status add(void *state, const hub_tool *tool, hub_call *call, hub_str args) {
-    (void)state; (void)tool;
+    (void)tool;
+    if (refuse_if_shut_down(state, call)) return HUB_E_INTERNAL;
     long a = 0, b = 0;
     if (!int_field(args, "a", &a) || !int_field(args, "b", &b)) {
         fail(call, HUB_E_ARGS, "a and b are required integers");
         return HUB_E_ARGS;
     }
     char result[128];
-    snprintf(result, sizeof result, "{\"sum\":%ld,\"language\":\"c\"}", a + b);
+    snprintf(result, sizeof result, "{\"sum\":%ld,\"language\":\"c\"}", a + b + (long)FIXTURE_ADD_OFFSET);
     host->set_result(call, str(result));
     return HUB_OK;
 }
 
 /* Sleeps in small steps, stopping when the host cancels the call: how a well-behaved provider
- * honours its deadline. */
+ * honours its deadline. With "stubborn":true it ignores cancellation, like a provider stuck in
+ * a blocking call: the host has answered 504 long before this code returns. */
 static hub_status nap(void *state, const hub_tool *tool, hub_call *call, hub_str args) {
-    (void)state; (void)tool;
+    (void)tool;
     long ms = 0;
     int_field(args, "ms", &ms);
     struct timespec step = {0, 5 * 1000 * 1000};
+    int stubborn = memmem(args.ptr, args.len, "\"stubborn\":true", 15) != NULL;
     for (long slept = 0; slept < ms; slept += 5) {
-        if (host->cancelled(call)) {
+        if (!stubborn && host->cancelled(call)) {
             fail(call, HUB_E_TIMEOUT, "cancelled by the host");
             return HUB_E_TIMEOUT;
         }
         nanosleep(&step, NULL);
     }
-    host->set_result(call, str("{\"slept\":true}"));
+    /* Checked after sleeping: the instance must outlive every call that started on it. */
+    if (refuse_if_shut_down(state, call)) return HUB_E_INTERNAL;
+    /* Which build answered: a call in flight across a reload must finish on the old one. */
+    char result[64];
+    snprintf(result, sizeof result, "{\"slept\":true,\"add_offset\":%ld}", (long)FIXTURE_ADD_OFFSET);
+    host->set_result(call, str(result));
     return HUB_OK;
 }
 
@@ -100,6 +131,11 @@ static hub_status peek(void *state, const hub_tool *tool, hub_call *call, hub_st
     return HUB_OK;
 }
 
+static void fixture_shutdown(void *state) {
+    struct instance *self = state;
+    if (self) self->shut_down = 1;
+}
+
 static hub_status health(void *state, hub_call *call) {
     (void)state;
     host->set_result(call, str("{\"status\":\"ok\"}"));
@@ -116,7 +152,8 @@ static hub_status health(void *state, hub_call *call) {
 static hub_tool tools[] = {
     {sizeof(hub_tool), "add", "Adds two integers, in C.", ADD_SCHEMA, "reads", add, NULL},
     {sizeof(hub_tool), "nap", "Sleeps for ms milliseconds unless cancelled.",
-     "{\"type\":\"object\",\"properties\":{\"ms\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":60000}},"
+     "{\"type\":\"object\",\"properties\":{\"ms\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":60000},"
+     "\"stubborn\":{\"type\":\"boolean\"}},"
      "\"required\":[\"ms\"],\"additionalProperties\":false}", "reads", nap, NULL},
     {sizeof(hub_tool), "leak", "Returns its own secret (the host must scrub it).",
      "{\"type\":\"object\",\"additionalProperties\":false}", "reads", leak, NULL},
@@ -151,7 +188,9 @@ hub_status hub_provider_init(const hub_host_api *api, hub_call *load, hub_str se
     out->name = "cfixture";
     out->version = "0.1.0";
     out->toolchain = "c";
-    out->state = NULL;
+    struct instance *self = calloc(1, sizeof *self);
+    if (!self) return HUB_E_INTERNAL;
+    out->state = self;
     out->tools = tools;
     out->tool_count = sizeof tools / sizeof tools[0];
     out->secrets = secrets;
@@ -159,7 +198,7 @@ hub_status hub_provider_init(const hub_host_api *api, hub_call *load, hub_str se
     out->hosts = NULL;
     out->host_count = 0;
     out->health = health;
-    out->shutdown = NULL;
+    out->shutdown = fixture_shutdown;
     return HUB_OK;
 #endif
 }

@@ -232,7 +232,10 @@ import Testing
         try await hub.application.test(.router) { client in
             async let busy = client.execute(
                 uri: "/providers/cfixture/nap", method: .post, headers: Self.headers(token), body: ByteBuffer(string: #"{"ms":800}"#))
-            try await Task.sleep(for: .milliseconds(100))
+            // Wait until the nap holds the only thread (a fixed sleep lost that race on a loaded machine).
+            let limit = ContinuousClock.now + .seconds(30)
+            while hub.runtime.pool.runningJobs == 0, ContinuousClock.now < limit { try await Task.sleep(for: .milliseconds(10)) }
+            try #require(hub.runtime.pool.runningJobs == 1)
             let started = ContinuousClock.now
             let refused = try await client.execute(
                 uri: "/providers/cfixture/add", method: .post, headers: Self.headers(token), body: ByteBuffer(string: #"{"a":1,"b":2}"#))

@@ -274,9 +274,9 @@ private func expectFailure(
         let verifier = makeVerifier(clock: TestClock(), jwks: FakeJWKS(jwks(key)))
         for publicText in [key.publicPEM, key.publicJWK, jwks(key)] {
             let forger = try await SigningKey.hs256(publicText)
-            // With the kid: a JWKS key never verifies HMAC.
-            await expectFailure(.algorithmNotAllowed("HS256"), verifier, token: try token(userClaims(), alg: "HS256", kid: key.kid, signer: forger))
-            // Without it: the legacy secret is used, and it is not the public key.
+            // With the kid: HS256 is checked against the vault secret only, never a JWKS key.
+            await expectFailure(.badSignature, verifier, token: try token(userClaims(), alg: "HS256", kid: key.kid, signer: forger))
+            // Without it: the same, the legacy secret, which is not the public key.
             await expectFailure(.badSignature, verifier, token: try token(userClaims(), alg: "HS256", signer: forger))
         }
         // Header alg swapped to the other asymmetric algorithm: bound to the key, so refused.
@@ -349,12 +349,38 @@ private func expectFailure(
 
     @Test func hmacKeyInJWKSIsIgnored() async throws {
         let kid = UUID().uuidString.lowercased()
-        let octJWKS = #"{"keys":[{"kty":"oct","alg":"HS256","kid":"\#(kid)","k":"\#(b64url(Array(secret.utf8)))"}]}"#
-        let verifier = makeVerifier(clock: TestClock(), jwks: FakeJWKS(octJWKS))
-        let hmacToken = try await token(userClaims(), alg: "HS256", kid: kid, signer: SigningKey.hs256(secret))
-        await expectFailure(.algorithmNotAllowed("HS256"), verifier, token: hmacToken)
+        let publishedSecret = "an-hmac-key-someone-put-in-the-jwks-0123456789"
+        let octJWKS = #"{"keys":[{"kty":"oct","alg":"HS256","kid":"\#(kid)","k":"\#(b64url(Array(publishedSecret.utf8)))"}]}"#
+        let source = FakeJWKS(octJWKS)
+        let verifier = makeVerifier(clock: TestClock(), jwks: source)
+        // Signed with the key the JWKS publishes, naming it: refused, the vault secret decides.
+        let forged = try await token(userClaims(), alg: "HS256", kid: kid, signer: SigningKey.hs256(publishedSecret))
+        await expectFailure(.badSignature, verifier, token: forged)
+        #expect(source.fetches == 0, "an HS256 token never causes a JWKS fetch")
         // The oct entry was not loaded as a key at all.
         await expectFailure(.unknownKey, verifier, token: try token(userClaims(), alg: "ES256", kid: kid, signer: SigningKey.es256().signer))
+    }
+
+    /// Supabase's signing-key system can put a `kid` on HS256 tokens signed with the shared
+    /// secret: they verify with the vault secret, whatever the kid names and whether or not a
+    /// JWKS is configured.
+    @Test func hs256WithAKidVerifiesWithTheVaultSecret() async throws {
+        let asymmetric = try await SigningKey.es256()
+        let source = FakeJWKS(jwks(asymmetric))
+        for verifier in [makeVerifier(clock: TestClock(), jwks: source), makeVerifier(clock: TestClock())] {
+            for kid in [UUID().uuidString.lowercased(), asymmetric.kid] {
+                let good = try await token(userClaims(), alg: "HS256", kid: kid, signer: SigningKey.hs256(secret))
+                let caller = try await verifier.authenticate(authorizationHeader: "Bearer \(good)")
+                #expect(caller.id == userID)
+                let bad = try await token(userClaims(), alg: "HS256", kid: kid, signer: SigningKey.hs256(secret + "-not"))
+                await expectFailure(.badSignature, verifier, token: bad)
+            }
+        }
+        #expect(source.fetches == 0)
+        // Without a vault secret, HS256 is not accepted at all, kid or not.
+        let noSecret = makeVerifier(clock: TestClock(), jwks: source, secret: { nil })
+        let token = try await token(userClaims(), alg: "HS256", kid: asymmetric.kid, signer: SigningKey.hs256(secret))
+        await expectFailure(.algorithmNotAllowed("HS256"), noSecret, token: token)
     }
 
     @Test func opsRoleOnlyFromAppMetadata() async throws {

@@ -5,10 +5,14 @@ import Foundation
 ///
 /// Key selection, in order:
 /// 1. `alg` must be allow-listed (`none` never is).
-/// 2. A `kid` means a signing key from the JWKS, so only ES256/RS256; the algorithm is bound
-///    to the key found, never taken from the token.
-/// 3. No `kid` and HS256 means the legacy JWT secret, read from the vault on every use so a
-///    rotation needs no restart.
+/// 2. HS256 is ALWAYS verified with the legacy JWT secret from the vault, read on every use so
+///    a rotation needs no restart — whether or not the token carries a `kid`. Supabase's
+///    signing-key system may put a `kid` on tokens signed with the shared secret; we ignore it
+///    rather than look it up, so nothing fetched from the JWKS can ever become an HMAC key and
+///    an HS256 token never triggers a JWKS fetch. Algorithm confusion (a public key used as an
+///    HMAC secret) is impossible by construction, not by a check.
+/// 3. ES256/RS256 must name their key with a `kid`, looked up in the JWKS; the algorithm is
+///    bound to the key found, never taken from the token.
 actor TokenVerifier {
     private let settings: TokenVerifierSettings
     private let validator: ClaimsValidator
@@ -56,16 +60,11 @@ actor TokenVerifier {
         let alg = header.alg
         guard settings.allowedAlgorithms.contains(alg) else { throw .algorithmNotAllowed(alg) }
 
-        if let kid = header.kid {
-            // A JWKS never carries an HMAC key; refusing here also avoids a JWKS fetch on the
-            // strength of an HS256 token.
-            guard alg == "ES256" || alg == "RS256" else { throw .algorithmNotAllowed(alg) }
-            guard let jwks else { throw .unknownKey }
-            return try await jwks.key(for: kid)
-        }
+        // The vault secret is the only HMAC key there is; a `kid` on an HS256 token is ignored.
+        if alg == "HS256" { return try await legacySecretKey() }
         // Asymmetric tokens from Supabase always name their key.
-        guard alg == "HS256" else { throw .unknownKey }
-        return try await legacySecretKey()
+        guard let kid = header.kid, let jwks else { throw .unknownKey }
+        return try await jwks.key(for: kid)
     }
 
     private func legacySecretKey() async throws(AuthFailure) -> VerificationKey {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 
 /// `mcp-hub serve`: load the config, open the vault and the audit store, load the providers,
 /// serve HTTP until stopped.
@@ -33,10 +34,15 @@ public enum HubServer {
             logger.warning("vault secret '\(key)' is missing: HS256 tokens are refused until it is set (mcp-hub secrets set \(key))")
         }
         let listen = config.hub.listen
-        logger.info("listening on \(listen.host):\(listen.port)\(listen.isLoopback ? " (loopback only)" : "")")
         let app = Application(
             router: HubRouter.build(runtime),
             configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "mcp-hub"),
+            onServerRunning: { channel in
+                // Logged once bound, with the port the kernel chose: `listen: 127.0.0.1:0` is
+                // how tests and scripts get a free port, and they need to learn which.
+                let port = channel.localAddress?.port ?? listen.port
+                logger.info("listening on \(ListenAddress(host: listen.host, port: port))\(listen.isLoopback ? " (loopback only)" : "")")
+            },
             logger: logger)
         try await app.runService()
         await runtime.shutdown()

@@ -63,3 +63,9 @@ struct HubError: Error, Sendable {
 enum Stage: String, Sendable {
     case authenticate, resolve, authorize, rateLimit = "rate_limit", validate, invoke, audit
 }
+
+/// The message alone: what `mcp-hub events` prints for a bad filter, and what a log line shows,
+/// rather than Swift's field-by-field rendering of the struct.
+extension HubError: CustomStringConvertible {
+    var description: String { message }
+}

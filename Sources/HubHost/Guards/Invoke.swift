@@ -16,11 +16,17 @@ struct Invoke: RequestStage {
         let context = CallContext(provider: tool.provider, phase: .invoke, deadline: deadline, services: provider.services)
         let arguments = Array(input.serialized.utf8)
         let outcome: ProviderCall.Outcome
+        // The provider's thread, not the request, decides when this generation is idle: after a
+        // timeout the request answers 504 while the provider may still be running its code.
+        let generation = request.generation
+        generation.beginCall()
         do {
             outcome = try await ProviderCall.run(on: pool, context: context, deadline: deadline) { call in
-                tool.invoke(call, arguments)
+                defer { generation.endCall() }
+                return tool.invoke(call, arguments)
             }
         } catch {
+            generation.endCall()  // refused before queueing: the job will never run
             throw HubError(.unavailable, "the hub is at capacity; retry shortly", stage: .invoke,
                            headers: [(name: "Retry-After", value: "1")])
         }

@@ -25,20 +25,19 @@ final class ToolCallPipeline: Sendable {
     func handle(
         requestId: String, provider: String, tool: String, body: [UInt8], authorization: String?
     ) async -> ToolCallReply {
-        let generation = registry.generation
+        let generation = registry.beginCall()
         var request = ToolRequest(
             requestId: requestId, providerName: provider, toolName: tool, body: body, authorization: authorization,
             started: .now, receivedAt: Date(), generation: generation)
         var failure: HubError?
-        await generation.withCall {
-            do {
-                for stage in stages { try await stage.apply(to: &request) }
-            } catch let error as HubError {
-                failure = error
-            } catch {
-                failure = HubError(.internal, "unexpected error", stage: .invoke, reason: "\(error)")
-            }
+        do {
+            for stage in stages { try await stage.apply(to: &request) }
+        } catch let error as HubError {
+            failure = error
+        } catch {
+            failure = HubError(.internal, "unexpected error", stage: .invoke, reason: "\(error)")
         }
+        generation.endCall()
         let event = AuditEventBuilder.event(for: request, failure: failure)
         do {
             try await audit.append(event)

@@ -6,13 +6,14 @@ import Synchronization
 /// request. The queue is bounded: when it is full the caller is told at once (503), rather
 /// than waiting behind work it cannot see.
 final class InvocationPool: @unchecked Sendable {
-    // @unchecked: `queue`, `head`, `idle` and `stopping` are only touched under `condition`.
+    // @unchecked: `queue`, `head`, `idle`, `running` and `stopping` are only touched under `condition`.
     struct Saturated: Error {}
 
     private let condition = NSCondition()
     private var queue: [@Sendable () -> Void] = []
     private var head = 0
     private var idle = 0
+    private var running = 0
     private var stopping = false
     private let queueDepth: Int
     let threadCount: Int
@@ -44,6 +45,14 @@ final class InvocationPool: @unchecked Sendable {
         return await box.value
     }
 
+    /// Jobs executing right now: lets a test wait for "the provider is running" instead of
+    /// sleeping and hoping.
+    var runningJobs: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return running
+    }
+
     func stop() {
         condition.lock()
         stopping = true
@@ -66,9 +75,11 @@ final class InvocationPool: @unchecked Sendable {
                 queue.removeAll(keepingCapacity: true)
                 head = 0
             }
+            running += 1
             condition.unlock()
             job()
             condition.lock()
+            running -= 1
         }
         condition.unlock()
     }

@@ -27,6 +27,9 @@ final class LoadedProvider: Sendable {
         self.services = services
     }
 
+    /// Whether `shutdown` has run (the generation holding this provider was retired).
+    var isShutDown: Bool { retired.load(ordering: .acquiring) }
+
     /// Calls the provider's shutdown once; the library stays mapped (Swift images can't unload).
     func shutdown() {
         guard !retired.exchange(true, ordering: .acquiringAndReleasing) else { return }

@@ -19,14 +19,14 @@ final class RegistryGeneration: Sendable {
         providers[provider]?.tools[name]
     }
 
-    /// Runs `body` counting it as a call in flight on this generation.
-    func withCall<T>(_ body: () async throws -> T) async rethrows -> T {
-        inFlight.add(1, ordering: .relaxed)
-        defer { inFlight.subtract(1, ordering: .relaxed) }
-        return try await body()
-    }
+    /// Counts one more user of this generation's providers. Take it through
+    /// `Registry.beginCall()`, which does so atomically with reading the current generation.
+    func beginCall() { inFlight.add(1, ordering: .acquiringAndReleasing) }
 
-    var callsInFlight: Int { inFlight.load(ordering: .relaxed) }
+    /// Ends what `beginCall` began; the generation may be retired once the count is zero.
+    func endCall() { inFlight.subtract(1, ordering: .acquiringAndReleasing) }
+
+    var callsInFlight: Int { inFlight.load(ordering: .acquiring) }
 }
 
 /// Holds the current generation and swaps it atomically.
@@ -38,6 +38,16 @@ final class Registry: Sendable {
     }
 
     var generation: RegistryGeneration { current.withLock { $0 } }
+
+    /// The current generation with a call already counted on it. Reading and counting under the
+    /// lock `publish` swaps under closes a gap: a reload that publishes between a plain read and
+    /// the count would see the old generation idle and shut its providers down under the call.
+    func beginCall() -> RegistryGeneration {
+        current.withLock { generation in
+            generation.beginCall()
+            return generation
+        }
+    }
 
     /// Publishes `next` and returns the generation it replaced.
     @discardableResult

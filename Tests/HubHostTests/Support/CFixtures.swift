@@ -10,6 +10,11 @@ enum CFixtures {
         case initFails = "FIXTURE_INIT_FAILS"
         case badSchema = "FIXTURE_BAD_SCHEMA"
         case newerMinor = "FIXTURE_NEWER_MINOR"
+        /// The working provider rebuilt so that `add` returns a + b + 100: "new code".
+        case addOffset = "FIXTURE_ADD_OFFSET=100"
+
+        /// A file-name-safe spelling of the variant.
+        var suffix: String { rawValue.isEmpty ? "" : "-" + rawValue.lowercased().replacingOccurrences(of: "=", with: "-") }
     }
 
     private static let built = Mutex<[Variant: String]>([:])
@@ -21,7 +26,7 @@ enum CFixtures {
         try built.withLock { built in
             if let path = built[variant] { return path }
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let output = "\(directory)/libcfixture\(variant.rawValue.isEmpty ? "" : "-" + variant.rawValue.lowercased()).so"
+            let output = "\(directory)/libcfixture\(variant.suffix).so"
             var arguments = [
                 "-shared", "-fPIC", "-O1", "-Wall",
                 "-I", RepositoryPaths.root.appendingPathComponent("Sources/ProviderABI/include").path,

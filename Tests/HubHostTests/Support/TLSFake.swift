@@ -12,7 +12,7 @@ struct TestCertificates: Sendable {
     /// `connect_to`) and `localhost` (reached without it, to exercise `allow_cidrs`).
     static let upstreamNames = [
         "api.socket.dev", "socket.dev", "sentry.io", "*.ingest.sentry.io", "*.ingest.us.sentry.io",
-        "app.netdata.cloud", "localhost",
+        "app.netdata.cloud", "abc.supabase.co", "localhost",
     ]
 
     struct Identity: Sendable {
@@ -174,6 +174,17 @@ final class TLSFake: @unchecked Sendable {
 
     func reset() throws { _ = try control("POST", "/reset") }
 
+    /// Replaces the key set served at `/auth/v1/.well-known/jwks.json`.
+    func serveJWKS(_ document: String) throws {
+        let answer = String(decoding: try control("PUT", "/jwks", body: document), as: UTF8.self)
+        guard answer.contains(#""jwks": true"#) else { throw FakeError("the fake refused the JWKS: \(answer)") }
+    }
+
+    /// How many requests reached `path` (query excluded) since the last reset.
+    func requests(to path: String) throws -> Int {
+        try stats().log.filter { $0.path.split(separator: "?").first.map(String.init) == path }.count
+    }
+
     func stop() {
         let alreadyStopped = stopped.withLock { stopped in
             defer { stopped = true }
@@ -187,7 +198,7 @@ final class TLSFake: @unchecked Sendable {
 
     /// A one-shot HTTP/1.0 exchange with the control port over a plain socket, so reading the
     /// counters needs neither TLS nor the code under test.
-    private func control(_ method: String, _ path: String) throws -> Data {
+    private func control(_ method: String, _ path: String, body: String = "") throws -> Data {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw FakeError("socket: \(errno)") }
         defer { close(descriptor) }
@@ -199,7 +210,7 @@ final class TLSFake: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { throw FakeError("connect to the fake's control port: \(errno)") }
-        let request = Array("\(method) \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n".utf8)
+        let request = Array("\(method) \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
         guard request.withUnsafeBytes({ send(descriptor, $0.baseAddress, $0.count, 0) }) == request.count else {
             throw FakeError("send to the fake's control port failed")
         }

@@ -14,30 +14,50 @@ final class TestHub: @unchecked Sendable {
     let vault: FileSecretBackend
     let secrets: SecretCache
     let jwtSecret: String
+    /// The `hub:` block as first written, so `writeConfig` changes only the providers.
+    private let hubBlock: String
+
+    var configPath: String { directory.appendingPathComponent("provider-config.yaml").path }
+
+    /// Rewrites the config file with new providers (what an admin does before POST /admin/reload).
+    func writeConfig(providers: String) throws {
+        try Self.configText(hub: hubBlock, providers: providers).write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    private static func configText(hub: String, providers: String) -> String {
+        hub + "\nproviders:\n" + providers + "\n"
+    }
+
+    /// Writes `text` as the whole config file, e.g. a broken one.
+    func writeConfig(text: String) throws {
+        try text.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
 
     /// `providers` is the YAML under `providers:`, indented by two spaces. `hubExtra` is added to
-    /// the `hub:` block as is.
-    init(providers: String, hubExtra: String = "", secrets values: [String: String] = [:], pool: (Int, Int) = (4, 16)) throws {
+    /// the `hub:` block as is; `authExtra` to `hub.auth` (indented by four spaces).
+    init(
+        providers: String, hubExtra: String = "", authExtra: String = "", secrets values: [String: String] = [:],
+        pool: (Int, Int) = (4, 16)
+    ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("mcp-hub-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let yaml = """
+        hubBlock = """
             hub:
               state_dir: state
               invoke_pool: { threads: \(pool.0), queue: \(pool.1) }
               auth:
                 issuer: \(Self.issuer)
                 jwt_secret_key: hub_jwt_secret
+            \(authExtra)
               vault:
                 backend: file
                 refresh_ms: 100
               audit:
                 store: sqlite
             \(hubExtra)
-            providers:
-            \(providers)
             """
         let path = directory.appendingPathComponent("provider-config.yaml").path
-        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        try Self.configText(hub: hubBlock, providers: providers).write(toFile: path, atomically: true, encoding: .utf8)
         config = try ConfigLoader.load(path: path)
 
         guard case .file(let store, let key) = config.hub.vault.backend else { throw FixtureError("expected the file vault") }
