@@ -66,7 +66,7 @@ enum AuditChain {
         var hasher = SHA256()
         hasher.update(data: Data(prevHash.utf8))
         hasher.update(data: Data(canonicalText(fields: fields).utf8))
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return AuditHex.string(hasher.finalize())
     }
 
     static func rowHash(prevHash: String, event: AuditEvent, seq: Int64) -> String {

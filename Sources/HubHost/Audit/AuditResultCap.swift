@@ -21,7 +21,7 @@ struct AuditResultCap: Sendable {
     func apply(_ result: String) -> String {
         let bytes = Array(result.utf8)
         guard bytes.count > maxBytes else { return result }
-        let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let digest = AuditHex.sha256(bytes)
         var prefixLength = min(maxBytes / 2, Self.maximumPrefixBytes, bytes.count)
         // Step back over continuation bytes (10xxxxxx) so the prefix is valid UTF-8.
         while prefixLength > 0, prefixLength < bytes.count, bytes[prefixLength] & 0xC0 == 0x80 {
