@@ -47,7 +47,7 @@ final class NetdataProvider: Provider {
         do {
             response = try cloud.send(method: "GET", path: "/api/v2/spaces", body: nil, call: call).response
         } catch {
-            return HealthStatus(status: .down, error: "netdata: \(error.shownMessage)")
+            return HealthStatus(status: .down, error: "netdata: \(error.message)")
         }
         switch response.status {
         case 200..<300: return HealthStatus(status: .ok)
@@ -363,7 +363,7 @@ struct NetdataErrorBody: Decodable {
     var errorMessage: String?
 }
 
-// MARK: - Small helpers (kept here: providers are separate libraries)
+// MARK: - Small helpers
 
 /// Just enough of JSON to read json2 rows, whose cells mix numbers, nulls and arrays.
 enum JSONValue: Decodable {
@@ -403,57 +403,10 @@ enum JSONValue: Decodable {
     }
 }
 
-enum Severity: String, Encodable {
-    case low, medium, high, critical
-}
-
-/// Encodes as the severity or as an explicit `null`: the key must always be present.
-struct MaxSeverity: Encodable {
-    let value: Severity?
-    init(_ value: Severity?) { self.value = value }
-
-    func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        if let value { try container.encode(value) } else { try container.encodeNil() }
-    }
-}
-
 extension String {
     /// Space and room ids are UUIDs; allow slug-like ids too, but nothing that changes a path.
     var isIdentifier: Bool {
         !isEmpty && count <= 64 && allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
-    }
-
-    /// Upstream words shown to a caller: one line, bounded.
-    var clipped: String {
-        let line = split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-        return line.count > 300 ? String(line.prefix(300)) + "…" : line
-    }
-}
-
-extension ProviderError {
-    /// An upstream could echo what we sent; make sure the token never reaches a caller.
-    func redacting(_ secret: String) -> ProviderError {
-        guard secret.count >= 4, shownMessage.contains(secret) else { return self }
-        let clean = shownMessage.replacingOccurrences(of: secret, with: "[redacted]")
-        switch self {
-        case .invalidInput: return .invalidInput(clean)
-        case .upstream: return .upstream(clean)
-        case .denied: return .denied(clean)
-        case .notFound: return .notFound(clean)
-        case .unavailable: return .unavailable(clean)
-        case .timeout: return .timeout(clean)
-        case .internal: return .internal(clean)
-        }
-    }
-
-    /// `message` is internal to the SDK; this recovers the words for a health report.
-    var shownMessage: String {
-        switch self {
-        case .invalidInput(let m), .upstream(let m), .denied(let m), .notFound(let m), .unavailable(let m),
-            .timeout(let m), .internal(let m):
-            m
-        }
     }
 }
 

@@ -47,7 +47,7 @@ final class SentryProvider: Provider {
         do {
             response = try rest.send(path: "/", query: [], call: call).response
         } catch {
-            return HealthStatus(status: .down, error: "sentry: \(error.shownMessage)")
+            return HealthStatus(status: .down, error: "sentry: \(error.message)")
         }
         switch response.status {
         case 200..<300:
@@ -59,7 +59,7 @@ final class SentryProvider: Provider {
             do {
                 _ = try SentryDSN(try call.getVaultSecret("sentry_dsn"))
             } catch {
-                return HealthStatus(status: .degraded, error: "\(error.shownMessage) (capture.error unavailable)")
+                return HealthStatus(status: .degraded, error: "\(error.message) (capture.error unavailable)")
             }
             return HealthStatus(status: .ok)
         case 401, 403:
@@ -142,9 +142,10 @@ struct IssuesList {
             throw ProviderError.upstream("sentry: unreadable issue list (HTTP \(response.status))")
         }
         let items = issues.map(Self.trim)
-        let worst = issues.compactMap { Severity(sentryLevel: $0.level) }.max()
+        let severities = issues.compactMap { Severity(sentryLevel: $0.level) }
         return Output(
-            items: items, next_cursor: SentryLink.nextCursor(response.header("link")), max_severity: MaxSeverity(worst))
+            items: items, next_cursor: SentryLink.nextCursor(response.header("link")),
+            max_severity: MaxSeverity(of: severities))
     }
 
     private static func trim(_ issue: SentryIssue) -> Item {
@@ -453,9 +454,7 @@ struct SentryErrorBody: Decodable {
 
 // MARK: - Severity
 
-enum Severity: String, Encodable, Comparable, CaseIterable {
-    case low, medium, high, critical
-
+extension Severity {
     /// Sentry levels onto the hub's scale: fatal→critical, error→high, warning→medium, else low.
     init?(sentryLevel: String?) {
         switch sentryLevel?.lowercased() {
@@ -466,73 +465,13 @@ enum Severity: String, Encodable, Comparable, CaseIterable {
         case nil: return nil
         }
     }
-
-    var rank: Int { Self.allCases.firstIndex(of: self)! }
-    static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
 }
 
-/// Encodes as the severity or as an explicit `null`: the key must always be present.
-struct MaxSeverity: Encodable {
-    let value: Severity?
-    init(_ value: Severity?) { self.value = value }
-
-    func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        if let value { try container.encode(value) } else { try container.encodeNil() }
-    }
-}
-
-// MARK: - Small helpers (kept here: providers are separate libraries)
-
-enum QueryString {
-    /// RFC 3986 unreserved characters pass through; everything else is percent-encoded.
-    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-
-    static func encode(_ pairs: [(String, String)]) -> String {
-        guard !pairs.isEmpty else { return "" }
-        return "?" + pairs.map { "\(escape($0.0))=\(escape($0.1))" }.joined(separator: "&")
-    }
-
-    static func escape(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
-    }
-}
+// MARK: - Small helpers
 
 extension String {
     var isSlug: Bool {
         !isEmpty && count <= 128 && allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
-    }
-
-    /// Upstream words shown to a caller: one line, bounded.
-    var clipped: String {
-        let line = split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-        return line.count > 300 ? String(line.prefix(300)) + "…" : line
-    }
-}
-
-extension ProviderError {
-    /// An upstream could echo what we sent; make sure a credential never reaches a caller.
-    func redacting(_ secret: String) -> ProviderError {
-        guard secret.count >= 4, shownMessage.contains(secret) else { return self }
-        let clean = shownMessage.replacingOccurrences(of: secret, with: "[redacted]")
-        switch self {
-        case .invalidInput: return .invalidInput(clean)
-        case .upstream: return .upstream(clean)
-        case .denied: return .denied(clean)
-        case .notFound: return .notFound(clean)
-        case .unavailable: return .unavailable(clean)
-        case .timeout: return .timeout(clean)
-        case .internal: return .internal(clean)
-        }
-    }
-
-    /// `message` is internal to the SDK; this recovers the words for a health report.
-    var shownMessage: String {
-        switch self {
-        case .invalidInput(let m), .upstream(let m), .denied(let m), .notFound(let m), .unavailable(let m),
-            .timeout(let m), .internal(let m):
-            m
-        }
     }
 }
 

@@ -47,7 +47,7 @@ final class SocketProvider: Provider {
             response = try api.send("/quota", call: call)
         } catch {
             // Transport failure or refusal: the host's words are safe to show.
-            return HealthStatus(status: .down, error: "socket: \(error.shownMessage)")
+            return HealthStatus(status: .down, error: "socket: \(error.message)")
         }
         switch response.status {
         case 200..<300:
@@ -155,7 +155,9 @@ struct ScanRepo {
         for _ in 0..<Self.maxPolls {
             let response = try api.get(path, query: [("cached", "true")], call: call)
             if response.status != 202 { return SocketNDJSON.artifacts(in: response.body) }
-            guard try Poller.wait(pause, call) else { break }
+            // Wait only if there is time to wait and still ask again before the deadline.
+            if let remaining = call.remaining, remaining < pause + .seconds(1) { break }
+            try call.sleep(for: pause)
             pause = min(pause * 2, .seconds(4))
         }
         throw ProviderError.unavailable("socket: full scan \(id) is still processing; try again shortly")
@@ -261,8 +263,8 @@ struct FindingsList {
         }
         let truncated = items.count > limit || morePages
         items = Array(items.prefix(limit))
-        let worst = items.compactMap { Severity(socket: $0.severity) }.max()
-        return Output(items: items, count: items.count, truncated: truncated, max_severity: MaxSeverity(worst))
+        let severities = items.compactMap { Severity(socket: $0.severity) }
+        return Output(items: items, count: items.count, truncated: truncated, max_severity: MaxSeverity(of: severities))
     }
 
     private static func trim(_ alert: SocketAlert) -> Item {
@@ -419,10 +421,7 @@ struct SocketAlert: Decodable {
 
 // MARK: - Severity
 
-/// The hub's four severities, ordered. The audit trail indexes `max_severity`.
-enum Severity: String, Codable, Comparable, CaseIterable {
-    case low, medium, high, critical
-
+extension Severity {
     /// Socket says `middle` inside full-scan artifacts and `medium` in the alerts list.
     init?(socket: String?) {
         switch socket?.lowercased() {
@@ -431,10 +430,6 @@ enum Severity: String, Codable, Comparable, CaseIterable {
         case nil: return nil
         }
     }
-
-    var rank: Int { Self.allCases.firstIndex(of: self)! }
-    var andAbove: [Severity] { Self.allCases.filter { $0 >= self } }
-    static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
 }
 
 struct SeverityCounts: Encodable {
@@ -461,48 +456,7 @@ struct SeverityCounts: Encodable {
     }
 }
 
-/// Encodes as the severity or as an explicit `null`: the key must always be present.
-struct MaxSeverity: Encodable {
-    let value: Severity?
-    init(_ value: Severity?) { self.value = value }
-
-    func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        if let value { try container.encode(value) } else { try container.encodeNil() }
-    }
-}
-
-// MARK: - Small helpers (kept here: providers are separate libraries)
-
-enum QueryString {
-    /// RFC 3986 unreserved characters pass through; everything else is percent-encoded, so a
-    /// value can never add a parameter or change the path.
-    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-
-    static func encode(_ pairs: [(String, String)]) -> String {
-        guard !pairs.isEmpty else { return "" }
-        return "?" + pairs.map { "\(escape($0.0))=\(escape($0.1))" }.joined(separator: "&")
-    }
-
-    static func escape(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
-    }
-}
-
-/// Waits between polls in short slices so a cancelled call stops promptly.
-enum Poller {
-    /// Returns false when the call has too little time left to wait and ask again.
-    static func wait(_ pause: Duration, _ call: Call) throws -> Bool {
-        if let remaining = call.remaining, remaining < pause + .seconds(1) { return false }
-        var waited = Duration.zero
-        while waited < pause {
-            if call.isCancelled { throw ProviderError.timeout("socket: cancelled while waiting for a scan") }
-            Thread.sleep(forTimeInterval: 0.1)
-            waited += .milliseconds(100)
-        }
-        return true
-    }
-}
+// MARK: - Small helpers
 
 extension String {
     var isSlug: Bool {
@@ -510,38 +464,6 @@ extension String {
     }
 
     var pathSegmentEscaped: String { QueryString.escape(self) }
-
-    /// Upstream words shown to a caller: one line, bounded.
-    var clipped: String {
-        let line = split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-        return line.count > 300 ? String(line.prefix(300)) + "…" : line
-    }
-}
-
-extension ProviderError {
-    /// An upstream could echo what we sent; make sure the key never reaches a caller or the audit row.
-    func redacting(_ secret: String) -> ProviderError {
-        guard secret.count >= 4, shownMessage.contains(secret) else { return self }
-        let clean = shownMessage.replacingOccurrences(of: secret, with: "[redacted]")
-        switch self {
-        case .invalidInput: return .invalidInput(clean)
-        case .upstream: return .upstream(clean)
-        case .denied: return .denied(clean)
-        case .notFound: return .notFound(clean)
-        case .unavailable: return .unavailable(clean)
-        case .timeout: return .timeout(clean)
-        case .internal: return .internal(clean)
-        }
-    }
-
-    /// `message` is internal to the SDK; this recovers the words for a health report.
-    var shownMessage: String {
-        switch self {
-        case .invalidInput(let m), .upstream(let m), .denied(let m), .notFound(let m), .unavailable(let m),
-            .timeout(let m), .internal(let m):
-            m
-        }
-    }
 }
 
 // The one export: the hub calls this C symbol when it loads the library.

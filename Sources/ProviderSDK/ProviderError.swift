@@ -28,11 +28,26 @@ public enum ProviderError: Error, Sendable, Equatable {
         }
     }
 
-    var message: String {
+    /// The words a caller sees (in the error reply and the audit row). Never holds a secret: see
+    /// `redacting(_:)` for text that came from an upstream.
+    public var message: String {
         switch self {
         case .invalidInput(let m), .upstream(let m), .denied(let m), .notFound(let m),
             .unavailable(let m), .timeout(let m), .internal(let m):
             m
+        }
+    }
+
+    /// The same kind of error with other words: keeps the HTTP code while the text changes.
+    public func withMessage(_ message: String) -> ProviderError {
+        switch self {
+        case .invalidInput: .invalidInput(message)
+        case .upstream: .upstream(message)
+        case .denied: .denied(message)
+        case .notFound: .notFound(message)
+        case .unavailable: .unavailable(message)
+        case .timeout: .timeout(message)
+        case .internal: .internal(message)
         }
     }
 

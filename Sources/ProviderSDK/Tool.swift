@@ -10,7 +10,10 @@ public struct Tool: Sendable {
     public let inputSchema: String
     let run: @Sendable (_ call: Call, _ input: [UInt8]) throws(ProviderError) -> [UInt8]
 
-    public init<Input: Decodable, Output: Encodable>(
+    /// `Input` and `Output` are `SendableMetatype` because the body runs in a `@Sendable`
+    /// closure that names their types (to decode and encode) on whichever pool thread the host
+    /// picks. Every plain struct qualifies; a type isolated to a global actor does not.
+    public init<Input: Decodable & SendableMetatype, Output: Encodable & SendableMetatype>(
         _ name: String,
         category: ToolCategory,
         description: String,

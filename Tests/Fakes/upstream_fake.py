@@ -14,12 +14,21 @@ The control listener is plain HTTP on 127.0.0.1, separate from the fake so that 
 the counters never counts as upstream traffic:
 
     GET  /stats  -> {"connections": N, "handshake_failures": N, "requests": N, "log": [...]}
-    POST /reset  -> zeroes the counters
+    POST /reset  -> zeroes the counters (and gives the vendor fakes a fresh VendorState)
     PUT  /jwks   -> body is the JSON Web Key Set the JWKS route serves from now on
 
 `GET https://<ref>.supabase.co/auth/v1/.well-known/jwks.json` (any host; the certificate names
 abc.supabase.co) answers the key set last PUT, `{"keys":[]}` until then: a Supabase project's
 signing keys, which tests rotate without restarting anything.
+
+
+and, for end-to-end tests of the providers, the vendor fakes' state (vendor_routes.VendorState):
+
+    POST /vendor/state    {"socket_token": "…", …}  sets existing VendorState fields (tokens, orgs)
+    POST /vendor/fault    {"host", "path_prefix", "status", "times", "retry_after", "message", "delay_ms"}
+                          -> VendorState.inject: the next `times` matching requests fail (or hang)
+    GET  /vendor/requests -> every request the vendor fakes saw, oldest first, with headers and body
+    GET  /vendor/sentry-events -> the envelopes Sentry's ingest fake accepted
 
 `requests` counts every HTTP request that reached the handler (any path, before routing);
 `connections` counts accepted TCP connections, TLS failures included. A test that expects
@@ -295,25 +304,88 @@ class TLSServer(ThreadingHTTPServer):
         sys.stderr.write(f"upstream-fake: error from {client_address}: {sys.exc_info()[1]!r}\n")
 
 
+# Fields a test may set: plain values only, so a test cannot replace the fake's canned data by accident.
+SETTABLE_VENDOR_FIELDS = {
+    "socket_token", "socket_org", "socket_empty_first_page", "socket_processing", "socket_quota",
+    "sentry_token", "sentry_org", "sentry_public_key", "sentry_project_id",
+    "netdata_token", "netdata_space", "netdata_room",
+}
+
+
+def recorded(request):
+    """A RecordedRequest as JSON (the body as text: every vendor speaks JSON or NDJSON)."""
+    return {
+        "method": request.method, "host": request.host, "path": request.path, "query": request.query,
+        "headers": request.headers, "body": request.body.decode("utf-8", "replace"),
+    }
+
+
+def sentry_event(envelope):
+    items = [{"header": i["header"], "payload": i["payload"], "raw": i["raw"].decode("utf-8", "replace")}
+             for i in envelope["items"]]
+    return dict(envelope, items=items)
+
+
 class ControlHandler(BaseHTTPRequestHandler):
-    def _reply(self, payload):
+    def _reply(self, payload, status=200):
         body = json.dumps(payload).encode()
-        self.send_response(200)
+        self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
 
+    def _vendor(self):
+        if COUNTERS.vendor is None:
+            self._reply({"error": "vendor_routes.py is not loaded"}, 404)
+        return COUNTERS.vendor
+
     def do_GET(self):
         if self.path == "/stats":
             self._reply(COUNTERS.snapshot())
+        elif self.path == "/vendor/requests":
+            vendor = self._vendor()
+            if vendor is not None:
+                self._reply([recorded(r) for r in vendor.received()])
+        elif self.path == "/vendor/sentry-events":
+            vendor = self._vendor()
+            if vendor is not None:
+                with vendor.lock:
+                    self._reply([sentry_event(e) for e in vendor.sentry_events])
         else:
             self.send_error(404)
 
     def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            body = json.loads(self.rfile.read(length) or b"{}")
+        except ValueError:
+            return self._reply({"error": "body is not JSON"}, 400)
         if self.path == "/reset":
             COUNTERS.reset()
             self._reply({"reset": True})
+        elif self.path == "/vendor/state":
+            vendor = self._vendor()
+            if vendor is None:
+                return
+            unknown = sorted(set(body) - SETTABLE_VENDOR_FIELDS)
+            if unknown:
+                return self._reply({"error": "not settable: %s" % ", ".join(unknown)}, 400)
+            with vendor.lock:
+                for name, value in body.items():
+                    setattr(vendor, name, value)
+            self._reply({"set": sorted(body)})
+        elif self.path == "/vendor/fault":
+            vendor = self._vendor()
+            if vendor is None:
+                return
+            try:
+                vendor.inject(body["host"], body.get("path_prefix", "/"), body.get("status"),
+                              times=int(body.get("times", 1)), retry_after=body.get("retry_after"),
+                              message=body.get("message"), delay_ms=int(body.get("delay_ms", 0)))
+            except (KeyError, TypeError, ValueError) as error:
+                return self._reply({"error": "bad fault: %r" % error}, 400)
+            self._reply({"injected": True})
         else:
             self.send_error(404)
 

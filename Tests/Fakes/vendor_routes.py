@@ -91,10 +91,12 @@ class VendorState:
              "t": self.now - 3600, "units": "%"},
         ]
 
-    def inject(self, host, path_prefix, status, times=1, retry_after=None, message=None):
-        """Makes the next `times` requests to host+path_prefix fail with the vendor's own error shape."""
+    def inject(self, host, path_prefix, status, times=1, retry_after=None, message=None, delay_ms=0):
+        """Makes the next `times` requests to host+path_prefix fail with the vendor's own error shape.
+        `delay_ms` holds each of them that long first; with `status` None the request is then
+        answered normally, which is how a test makes an upstream hang."""
         with self.lock:
-            self.faults.append(Fault(host, path_prefix, status, times, retry_after, message))
+            self.faults.append(Fault(host, path_prefix, status, times, retry_after, message, delay_ms))
 
     def take_fault(self, host, path):
         with self.lock:
@@ -114,9 +116,9 @@ class VendorState:
 
 
 class Fault:
-    def __init__(self, host, path_prefix, status, times, retry_after, message):
+    def __init__(self, host, path_prefix, status, times, retry_after, message, delay_ms=0):
         self.host, self.path_prefix, self.status, self.times = host, path_prefix, status, times
-        self.retry_after, self.message = retry_after, message
+        self.retry_after, self.message, self.delay_ms = retry_after, message, delay_ms
 
 
 class RecordedRequest:
@@ -151,7 +153,10 @@ def handle(method, host, path, query, headers, body, state):
         return None
     fault = state.take_fault(host, path)
     if fault is not None:
-        return vendor.fault(fault, state)
+        if fault.delay_ms:
+            time.sleep(fault.delay_ms / 1000)  # outside the lock: other requests go on meanwhile
+        if fault.status:
+            return vendor.fault(fault, state)
     return vendor.route(method, host, path, query, headers, body, state)
 
 
@@ -822,6 +827,9 @@ def _self_test():
     assert body_json(call("GET", SOCKET_HOST, "/v0/quota", headers=sock))["error"]["message"] == \
         "Insufficient max_quota for API method"
     assert call("GET", SOCKET_HOST, "/v0/quota", headers=sock)[0] == 200
+    state.inject(SOCKET_HOST, "/v0/quota", None, delay_ms=50)
+    started = time.monotonic()
+    assert call("GET", SOCKET_HOST, "/v0/quota", headers=sock)[0] == 200 and time.monotonic() - started >= 0.05
 
     # Sentry REST: index auth null/non-null, issues with string counts and Link pagination.
     sentry = {"Authorization": "Bearer " + state.sentry_token}

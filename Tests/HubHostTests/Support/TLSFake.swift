@@ -176,13 +176,70 @@ final class TLSFake: @unchecked Sendable {
 
     /// Replaces the key set served at `/auth/v1/.well-known/jwks.json`.
     func serveJWKS(_ document: String) throws {
-        let answer = String(decoding: try control("PUT", "/jwks", body: document), as: UTF8.self)
+        let answer = String(decoding: try control("PUT", "/jwks", body: Data(document.utf8)), as: UTF8.self)
         guard answer.contains(#""jwks": true"#) else { throw FakeError("the fake refused the JWKS: \(answer)") }
     }
 
     /// How many requests reached `path` (query excluded) since the last reset.
     func requests(to path: String) throws -> Int {
         try stats().log.filter { $0.path.split(separator: "?").first.map(String.init) == path }.count
+    }
+
+    // MARK: The vendor fakes (Tests/Fakes/vendor_routes.py)
+
+    /// One request as the vendor fakes recorded it: header names in lower case, body as text.
+    struct VendorRequest: Decodable, Sendable {
+        var method: String
+        var host: String
+        var path: String
+        var query: [String: [String]]
+        var headers: [String: String]
+        var body: String
+    }
+
+    /// A fault for the next `times` requests to `host` whose path starts with `pathPrefix`: the
+    /// vendor's own error shape for `status`, after `delayMs`; with no status, the request is
+    /// answered normally once the delay has passed (an upstream that hangs).
+    struct VendorFault: Encodable, Sendable {
+        var host: String
+        var path_prefix: String
+        var status: Int?
+        var times: Int = 1
+        var retry_after: Int?
+        var message: String?
+        var delay_ms: Int = 0
+
+        init(host: String, pathPrefix: String, status: Int?, times: Int = 1, retryAfter: Int? = nil,
+             message: String? = nil, delayMs: Int = 0) {
+            self.host = host
+            path_prefix = pathPrefix
+            self.status = status
+            self.times = times
+            retry_after = retryAfter
+            self.message = message
+            delay_ms = delayMs
+        }
+    }
+
+    /// Sets fields of the fakes' `VendorState` from a JSON object, e.g. `{"socket_token":"new"}`
+    /// to make Socket accept only a rotated key from now on.
+    func setVendorState(_ json: String) throws {
+        _ = try control("POST", "/vendor/state", body: Data(json.utf8))
+    }
+
+    func inject(_ fault: VendorFault) throws {
+        _ = try control("POST", "/vendor/fault", body: try JSONEncoder().encode(fault))
+    }
+
+    /// Every request the vendor fakes saw since the last reset, oldest first.
+    func vendorRequests(host: String? = nil) throws -> [VendorRequest] {
+        let all = try JSONDecoder().decode([VendorRequest].self, from: try control("GET", "/vendor/requests"))
+        return host.map { host in all.filter { $0.host == host } } ?? all
+    }
+
+    /// The envelopes Sentry's ingest fake accepted, as JSON text (an array).
+    func sentryEventsJSON() throws -> String {
+        String(decoding: try control("GET", "/vendor/sentry-events"), as: UTF8.self)
     }
 
     func stop() {
@@ -198,7 +255,7 @@ final class TLSFake: @unchecked Sendable {
 
     /// A one-shot HTTP/1.0 exchange with the control port over a plain socket, so reading the
     /// counters needs neither TLS nor the code under test.
-    private func control(_ method: String, _ path: String, body: String = "") throws -> Data {
+    private func control(_ method: String, _ path: String, body: Data = Data()) throws -> Data {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw FakeError("socket: \(errno)") }
         defer { close(descriptor) }
@@ -210,7 +267,8 @@ final class TLSFake: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { throw FakeError("connect to the fake's control port: \(errno)") }
-        let request = Array("\(method) \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
+        let head = "\(method) \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Length: \(body.count)\r\n\r\n"
+        let request = Array(head.utf8) + Array(body)
         guard request.withUnsafeBytes({ send(descriptor, $0.baseAddress, $0.count, 0) }) == request.count else {
             throw FakeError("send to the fake's control port failed")
         }
@@ -225,7 +283,12 @@ final class TLSFake: @unchecked Sendable {
         guard let end = response.indices.first(where: { response[$0...].starts(with: separator) }) else {
             throw FakeError("malformed control response")
         }
-        return Data(response[(end + separator.count)...])
+        let payload = Data(response[(end + separator.count)...])
+        // A refused control request is a broken test, not an upstream answer: say so loudly.
+        guard response.starts(with: Array("HTTP/1.0 200".utf8)) || response.starts(with: Array("HTTP/1.1 200".utf8)) else {
+            throw FakeError("control \(method) \(path): \(String(decoding: response.prefix(200), as: UTF8.self))")
+        }
+        return payload
     }
 }
 
