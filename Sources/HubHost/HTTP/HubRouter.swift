@@ -31,26 +31,20 @@ enum HubRouter {
         }
 
         router.post("/providers/:provider/:tool") { request, context in
-            let requestId = requestId(of: request)
-            let provider = context.parameters.get("provider") ?? ""
-            let tool = context.parameters.get("tool") ?? ""
-            let body: ByteBuffer
-            do {
-                body = try await request.body.collect(upTo: maxBodyBytes)
-            } catch {
-                let tooLarge = HubError(.invalidInput, "the body exceeds \(maxBodyBytes) bytes", stage: .validate)
-                return reply(.error(tooLarge, requestId: requestId, eventId: nil))
-            }
-            return reply(await hub.pipeline.handle(
-                requestId: requestId, provider: provider, tool: tool, body: Array(buffer: body),
-                authorization: request.headers[.authorization]))
+            await callTool(
+                hub, request, provider: context.parameters.get("provider") ?? "", tool: context.parameters.get("tool") ?? "")
         }
 
+        // `health` is also a tool, reachable with GET (no body) and with POST like any tool: the
+        // router matches the constant segment before `:tool`, so POST needs its own route.
         router.get("/providers/:provider/health") { request, context in
             let requestId = requestId(of: request)
             return reply(await hub.pipeline.handle(
                 requestId: requestId, provider: context.parameters.get("provider") ?? "", tool: "health", body: [],
                 authorization: request.headers[.authorization]))
+        }
+        router.post("/providers/:provider/health") { request, context in
+            await callTool(hub, request, provider: context.parameters.get("provider") ?? "", tool: "health")
         }
 
         router.post("/admin/reload") { request, _ in
@@ -81,6 +75,22 @@ enum HubRouter {
         }
 
         return router
+    }
+
+    /// `POST /providers/{provider}/{tool}`: the body (≤ 1 MiB) through the pipeline.
+    static func callTool(_ hub: HubRuntime, _ request: Request, provider: String, tool: String) async -> Response {
+        let requestId = requestId(of: request)
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: maxBodyBytes)
+        } catch {
+            let tooLarge = HubError(.invalidInput, "the body exceeds \(maxBodyBytes) bytes", stage: .validate)
+            return reply(.error(tooLarge, requestId: requestId, eventId: nil))
+        }
+        return reply(await hub.pipeline.handle(
+            requestId: requestId, provider: provider, tool: tool, body: Array(buffer: body),
+            authorization: request.headers[.authorization]))
     }
 
     /// The caller's X-Request-Id when it is a sane token, else a fresh one.

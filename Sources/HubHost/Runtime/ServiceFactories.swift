@@ -44,8 +44,11 @@ enum Authenticators {
         return TokenVerifier(
             settings: settings,
             hs256Secret: {
+                // Read on every verification so a rotation needs no restart. A cache hit costs
+                // well under a microsecond; the background refresher keeps entries fresh, so
+                // the blocking path (a version check against the backend) is rare here.
                 guard let secretName else { return nil }
-                return try await Blocking.run { try secrets.value(secretName) }
+                return try secrets.value(secretName)
             },
             jwks: auth.jwksURL.map { EgressJWKSSource(url: $0, egress: egress) })
     }
