@@ -89,9 +89,9 @@ mkdir -p bench/results
   "$bin/hub-bench" egress --url https://api.socket.dev/v0/quota --connect-to "api.socket.dev:443:127.0.0.1:$TLS" --ca-file "$dir/ca.crt" --iterations 2000
   # The curl command line to the same upstream, one process reusing its connection for N URLs.
   n=2000
-  urls=$(for _ in $(seq 1 $n); do printf 'https://api.socket.dev/v0/quota '; done)
+  urls=$(for _ in $(seq 1 $n); do printf -- '-o /dev/null https://api.socket.dev/v0/quota '; done)
   start=$(date +%s.%N)
-  curl -s -o /dev/null --cacert "$dir/ca.crt" --connect-to "api.socket.dev:443:127.0.0.1:$TLS" $urls
+  curl -s --cacert "$dir/ca.crt" --connect-to "api.socket.dev:443:127.0.0.1:$TLS" $urls
   end=$(date +%s.%N)
   awk "BEGIN {printf \"| curl CLI, same upstream, %d URLs in one process | %d | %.0f (mean) | – |\n\", $n, $n/($end-$start), ($end-$start)/$n*1e6}"
   echo
