@@ -50,25 +50,18 @@ final class HubRuntime: Sendable {
     /// Re-reads the config file and publishes a new generation. A config that does not parse
     /// changes nothing: the current generation keeps serving and the error is returned.
     func reload() async throws(HubError) -> RegistryGeneration {
-        let next: RegistryGeneration
-        do {
-            next = try await reloads.serialize { () throws(HubError) -> RegistryGeneration in
-                let fresh: HubConfig
-                do {
-                    fresh = try ConfigLoader.load(path: configPath)
-                } catch {
-                    throw HubError(.invalidInput, "config not reloaded: \(error)", stage: .resolve)
-                }
-                let generation = Self.loadGeneration(
-                    number: registry.generation.number + 1, config: fresh, services: services)
-                let previous = registry.publish(generation)
-                retire(previous, keeping: generation)
-                return generation
+        let next = try await reloads.serialize { () throws(HubError) -> RegistryGeneration in
+            let fresh: HubConfig
+            do {
+                fresh = try ConfigLoader.load(path: configPath)
+            } catch {
+                throw HubError(.invalidInput, "config not reloaded: \(error)", stage: .resolve)
             }
-        } catch let error as HubError {
-            throw error
-        } catch {
-            throw HubError(.internal, "reload failed", stage: .resolve, reason: "\(error)")
+            let generation = Self.loadGeneration(
+                number: registry.generation.number + 1, config: fresh, services: services)
+            let previous = registry.publish(generation)
+            retire(previous, keeping: generation)
+            return generation
         }
         for failure in next.failures { logger.error("\(failure.description)") }
         logger.info("registry generation \(next.number) serving \(next.providers.keys.sorted())")
