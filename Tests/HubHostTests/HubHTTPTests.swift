@@ -308,6 +308,41 @@ import Testing
         }
     }
 
+    /// `GET /events`: a viewer sees their own events whatever filters they send; an admin sees all;
+    /// bad filters and forged cursors are the caller's error (400), not the server's.
+    @Test func eventsAreFilteredByWhoAsks() async throws {
+        let hub = try Self.hub()
+        let alice = "11111111-1111-4111-8111-111111111111"
+        let bob = "22222222-2222-4222-8222-222222222222"
+        let aliceToken = try await hub.token(.opsViewer, sub: alice)
+        let bobToken = try await hub.token(.opsViewer, sub: bob)
+        let admin = try await hub.token(.opsAdmin)
+        try await hub.application.test(.router) { client in
+            for token in [aliceToken, aliceToken, bobToken] {
+                let call = try await client.execute(
+                    uri: "/providers/cfixture/add", method: .post, headers: Self.headers(token), body: ByteBuffer(string: #"{"a":1,"b":1}"#))
+                #expect(call.status == .ok)
+            }
+            func callers(_ query: String, _ token: String) async throws -> [String] {
+                let response = try await client.execute(uri: "/events\(query)", method: .get, headers: Self.headers(token))
+                #expect(response.status == .ok)
+                return try Self.body(response)["events"]?.arrayValue?.compactMap { $0["caller_id"]?.stringValue } ?? []
+            }
+            #expect(try await callers("", aliceToken) == [alice, alice])
+            #expect(try await callers("?caller=\(bob)", aliceToken) == [])
+            #expect(try await callers("?provider=cfixture&limit=500", bobToken) == [bob])
+            #expect(try await callers("", admin).sorted() == [alice, alice, bob])
+            #expect(try await callers("?caller=\(bob)", admin) == [bob])
+
+            let unknown = try await client.execute(uri: "/events?who=me", method: .get, headers: Self.headers(admin))
+            #expect(unknown.status == .badRequest)
+            let forged = try await client.execute(uri: "/events?cursor=forged", method: .get, headers: Self.headers(admin))
+            #expect(forged.status == .badRequest)
+            #expect(try Self.body(forged)["error"]?["code"] == "invalid_input")
+            #expect(try await client.execute(uri: "/events", method: .get).status == .unauthorized)
+        }
+    }
+
     @Test func healthzNeedsNoTokenAndProviderHealthDoes() async throws {
         let hub = try Self.hub()
         let token = try await hub.token(.opsViewer)

@@ -117,9 +117,16 @@ private extension String {
 public enum HubEvents {
     public static func list(configPath: String, filters: EventFilters, json: Bool) async throws -> String {
         let config = try ConfigLoader.load(path: configPath)
+        let query = try filters.query()
         let store = try AuditStores.open(config.hub.audit)
-        defer { Task { await store.close() } }
-        let page = try await store.query(try filters.query(), as: AuditViewer(callerId: "", role: .opsAdmin))
+        let page: AuditPage
+        do {
+            page = try await store.query(query, as: AuditViewer(callerId: "", role: .opsAdmin))
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
         return json ? EventRendering.json(page).serialized : EventRendering.table(page)
     }
 }
@@ -146,7 +153,12 @@ public enum HubAuditCommands {
 extension HubRuntime {
     /// `GET /events`: viewers see their own events, admins all (enforced by the store).
     func events(_ filters: EventFilters, for caller: Caller) async throws -> JSONValue {
-        let page = try await audit.query(try filters.query(), as: AuditViewer(callerId: caller.id, role: caller.role))
-        return EventRendering.json(page)
+        let query = try filters.query()
+        do {
+            return EventRendering.json(try await audit.query(query, as: AuditViewer(callerId: caller.id, role: caller.role)))
+        } catch AuditStoreError.invalidCursor(let cursor) {
+            // A cursor the store never issued is the caller's mistake, not a server fault.
+            throw HubError(.invalidInput, "cursor '\(cursor)' was not issued by this hub", stage: .validate)
+        }
     }
 }
