@@ -39,6 +39,13 @@ public struct Call {
         message.withHubStr { host.pointee.log(handle, level.rawValue, $0) }
     }
 
+    /// Reports how far a long call has come (`total` nil when unknown). The hub forwards it to a
+    /// caller that asked for progress (MCP's progressToken) and drops it otherwise; cheap to call.
+    public func progress(_ done: Double, total: Double? = nil, message: String = "") {
+        guard host.pointee.abi_minor >= 1 else { return }
+        message.withHubStr { host.pointee.progress(handle, done, total ?? 0, $0) }
+    }
+
     /// True once the host has given up on this call: stop work and return.
     public var isCancelled: Bool { host.pointee.cancelled(handle) != 0 }
 

@@ -69,6 +69,9 @@ final class Manifest: @unchecked Sendable {
             entry.description = arena.add(tool.description)
             entry.input_schema_json = arena.add(tool.inputSchema)
             entry.category = arena.add(tool.category.rawValue)
+            entry.title = tool.title.map { arena.add($0) }
+            entry.output_schema_json = tool.outputSchema.map { arena.add($0) }
+            entry.hints = tool.hints.map { $0.rawValue | HUB_TOOL_HINTS_DECLARED } ?? 0
             entry.invoke = invokeTrampoline
             entry.data = UnsafeMutableRawPointer(bitPattern: index + 1)
             (cTools.baseAddress! + index).initialize(to: entry)
@@ -115,6 +118,9 @@ final class Manifest: @unchecked Sendable {
             result.withHubStr { host.pointee.set_result(call, $0) }
             return HUB_OK
         } catch {
+            if let seconds = error.retryAfterSeconds, host.pointee.abi_minor >= 1 {
+                host.pointee.set_retry_after(call, UInt32(clamping: seconds))
+            }
             error.message.withHubStr { host.pointee.set_error(call, error.status, $0) }
             return error.status
         }
@@ -127,7 +133,7 @@ final class Manifest: @unchecked Sendable {
         guard !declared.contains(where: { $0.name == "health" }) else { return declared }
         let health = Tool(
             "health", category: .reads, description: "The provider's view of its upstream: ok, degraded or down.",
-            inputSchema: #"{"type":"object","additionalProperties":false}"#
+            inputSchema: #"{"type":"object","additionalProperties":false}"#, title: "Health"
         ) { [provider] (_: [String: String], call: Call) in try provider.health(call) }
         return declared + [health]
     }

@@ -1,3 +1,4 @@
+import Foundation
 /// What a tool throws to fail a call. Each case maps to one ABI status and so to one HTTP error
 /// code; the message is shown to the caller, so it must never contain a secret.
 public enum ProviderError: Error, Sendable, Equatable {
@@ -15,6 +16,15 @@ public enum ProviderError: Error, Sendable, Equatable {
     case timeout(String)
     /// A bug or an unexpected state in the provider (HTTP 500).
     case `internal`(String)
+    /// The upstream throttled the call (its own 429): HTTP 429 with `Retry-After` when known.
+    /// The hub words it as the vendor's limit, not its own. (ABI 1.1)
+    case upstreamRateLimited(String, retryAfterSeconds: Int?)
+    /// The upstream is unavailable (its own 503) and said when to retry: HTTP 503 with
+    /// `Retry-After`. (ABI 1.1)
+    case upstreamUnavailable(String, retryAfterSeconds: Int?)
+    /// The upstream rejected the credential the provider sent (its 401/403): HTTP 502, and the hub
+    /// names the vault secret an admin should check. (ABI 1.1)
+    case upstreamRejectedCredential(String)
 
     var status: hub_status {
         switch self {
@@ -25,6 +35,17 @@ public enum ProviderError: Error, Sendable, Equatable {
         case .unavailable: HUB_E_UNAVAILABLE
         case .timeout: HUB_E_TIMEOUT
         case .internal: HUB_E_INTERNAL
+        case .upstreamRateLimited: HUB_E_RATE_LIMITED
+        case .upstreamUnavailable: HUB_E_UNAVAILABLE
+        case .upstreamRejectedCredential: HUB_E_UPSTREAM_AUTH
+        }
+    }
+
+    /// Seconds the caller should wait, passed to the host with `set_retry_after`.
+    var retryAfterSeconds: Int? {
+        switch self {
+        case .upstreamRateLimited(_, let seconds), .upstreamUnavailable(_, let seconds): seconds
+        default: nil
         }
     }
 
@@ -33,7 +54,8 @@ public enum ProviderError: Error, Sendable, Equatable {
     public var message: String {
         switch self {
         case .invalidInput(let m), .upstream(let m), .denied(let m), .notFound(let m),
-            .unavailable(let m), .timeout(let m), .internal(let m):
+            .unavailable(let m), .timeout(let m), .internal(let m), .upstreamRateLimited(let m, _),
+            .upstreamUnavailable(let m, _), .upstreamRejectedCredential(let m):
             m
         }
     }
@@ -48,6 +70,9 @@ public enum ProviderError: Error, Sendable, Equatable {
         case .unavailable: .unavailable(message)
         case .timeout: .timeout(message)
         case .internal: .internal(message)
+        case .upstreamRateLimited(_, let seconds): .upstreamRateLimited(message, retryAfterSeconds: seconds)
+        case .upstreamUnavailable(_, let seconds): .upstreamUnavailable(message, retryAfterSeconds: seconds)
+        case .upstreamRejectedCredential: .upstreamRejectedCredential(message)
         }
     }
 
@@ -60,7 +85,25 @@ public enum ProviderError: Error, Sendable, Equatable {
         case HUB_E_TIMEOUT: self = .timeout(message)
         case HUB_E_UNAVAILABLE: self = .unavailable(message)
         case HUB_E_NOT_FOUND: self = .notFound(message)
+        case HUB_E_RATE_LIMITED: self = .upstreamRateLimited(message, retryAfterSeconds: nil)
+        case HUB_E_UPSTREAM_AUTH: self = .upstreamRejectedCredential(message)
         default: self = .internal(message)
+        }
+    }
+}
+
+extension ProviderError {
+    /// The error an upstream's non-2xx status means, with the caller's words: 401/403 a rejected
+    /// credential, 404 not found, 429 the vendor's rate limit and 503 unavailable (both with the
+    /// upstream's `Retry-After` in seconds when it sent one), anything else an upstream error.
+    public static func upstreamStatus(_ status: Int, retryAfter: String?, message: String) -> ProviderError {
+        let seconds = retryAfter.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }.map { max(0, $0) }
+        switch status {
+        case 401, 403: return .upstreamRejectedCredential(message)
+        case 404: return .notFound(message)
+        case 429: return .upstreamRateLimited(message, retryAfterSeconds: seconds)
+        case 503: return .upstreamUnavailable(message, retryAfterSeconds: seconds)
+        default: return .upstream(message)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ProviderABI
 
 /// One tool a provider exposes: its name, rate-limit category, description, the JSON Schema of
 /// its input, and a typed body. The hub validates input against the schema before the body runs,
@@ -8,6 +9,10 @@ public struct Tool: Sendable {
     public let category: ToolCategory
     public let description: String
     public let inputSchema: String
+    /// ABI 1.1: a short human title, the JSON Schema of the output, and what a caller may assume.
+    public let title: String?
+    public let outputSchema: String?
+    public let hints: ToolHints?
     let run: @Sendable (_ call: Call, _ input: [UInt8]) throws(ProviderError) -> [UInt8]
 
     /// `Input` and `Output` are `SendableMetatype` because the body runs in a `@Sendable`
@@ -18,12 +23,18 @@ public struct Tool: Sendable {
         category: ToolCategory,
         description: String,
         inputSchema: String,
+        title: String? = nil,
+        outputSchema: String? = nil,
+        hints: ToolHints? = nil,
         _ body: @escaping @Sendable (Input, Call) throws -> Output
     ) {
         self.name = name
         self.category = category
         self.description = description
         self.inputSchema = inputSchema
+        self.title = title
+        self.outputSchema = outputSchema
+        self.hints = hints
         self.run = { (call: Call, input: [UInt8]) throws(ProviderError) -> [UInt8] in
             let decoded: Input
             do {
@@ -48,6 +59,19 @@ public struct Tool: Sendable {
             }
         }
     }
+}
+
+/// What a caller (and an agent's model) may assume about a tool: MCP's tool annotations. Leave
+/// them nil and the hub derives them from the category (`reads` = read-only and idempotent,
+/// `writes` = destructive) and from whether the provider declares hosts (open world).
+public struct ToolHints: OptionSet, Sendable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    public static let readOnly = ToolHints(rawValue: HUB_TOOL_READ_ONLY)
+    public static let destructive = ToolHints(rawValue: HUB_TOOL_DESTRUCTIVE)
+    public static let idempotent = ToolHints(rawValue: HUB_TOOL_IDEMPOTENT)
+    public static let openWorld = ToolHints(rawValue: HUB_TOOL_OPEN_WORLD)
 }
 
 /// A provider's `settings:` block from the config, as JSON.

@@ -10,6 +10,9 @@
  *   FIXTURE_NEWER_MINOR   hub_provider_abi() reports ABI 1.99
  *   FIXTURE_ADD_OFFSET=N  "add" returns a + b + N: a changed build of the same provider, for
  *                         hot-reload tests
+ *   FIXTURE_ABI_1_0       built as a 1.0 provider: reports ABI 1.0, lays its tools out with the
+ *                         1.0 hub_tool (no title, output schema or hints) and never calls a 1.1
+ *                         host function: a 1.1 host must still load and serve it
  *
  * Each init allocates its own instance; shutdown marks it (and deliberately does not free it),
  * so a call that reaches a shut-down instance fails loudly instead of passing unnoticed. */
@@ -23,6 +26,20 @@
 
 #ifndef FIXTURE_ADD_OFFSET
 #define FIXTURE_ADD_OFFSET 0
+#endif
+
+#ifdef FIXTURE_ABI_1_0
+/* hub_tool as ABI 1.0 declared it: the host must walk the array with this stride. */
+typedef struct {
+    uint32_t struct_size;
+    const char *name, *description, *input_schema_json, *category;
+    hub_status (*invoke)(void *state, const struct hub_tool *tool, hub_call *call, hub_str args_json);
+    void *data;
+} fixture_tool;
+#define FIXTURE_MINOR 0
+#else
+typedef hub_tool fixture_tool;
+#define FIXTURE_MINOR HUB_ABI_MINOR
 #endif
 
 static const hub_host_api *host;
@@ -91,6 +108,10 @@ static hub_status nap(void *state, const hub_tool *tool, hub_call *call, hub_str
             fail(call, HUB_E_TIMEOUT, "cancelled by the host");
             return HUB_E_TIMEOUT;
         }
+#ifndef FIXTURE_ABI_1_0
+        /* Progress every 50 ms, in milliseconds slept (ABI 1.1). */
+        if (slept % 50 == 0 && host->abi_minor >= 1) host->progress(call, (double)slept, (double)ms, str("napping"));
+#endif
         nanosleep(&step, NULL);
     }
     /* Checked after sleeping: the instance must outlive every call that started on it. */
@@ -131,6 +152,25 @@ static hub_status peek(void *state, const hub_tool *tool, hub_call *call, hub_st
     return HUB_OK;
 }
 
+#ifndef FIXTURE_ABI_1_0
+/* The upstream said 429 with Retry-After: 42 (ABI 1.1): the caller must get 429 with it. */
+static hub_status throttle(void *state, const hub_tool *tool, hub_call *call, hub_str args) {
+    (void)state; (void)tool; (void)args;
+    host->set_retry_after(call, 42);
+    fail(call, HUB_E_RATE_LIMITED, "the vendor allows 10 requests per minute");
+    return HUB_E_RATE_LIMITED;
+}
+
+/* The upstream rejected the credential (ABI 1.1): the host names the secret the call read. */
+static hub_status rejected(void *state, const hub_tool *tool, hub_call *call, hub_str args) {
+    (void)state; (void)tool; (void)args;
+    hub_str secret = {0, 0};
+    host->secret_get(call, str("cfixture_token"), &secret);
+    fail(call, HUB_E_UPSTREAM_AUTH, "401 Unauthorized");
+    return HUB_E_UPSTREAM_AUTH;
+}
+#endif
+
 static void fixture_shutdown(void *state) {
     struct instance *self = state;
     if (self) self->shut_down = 1;
@@ -149,15 +189,28 @@ static hub_status health(void *state, hub_call *call) {
                    "\"required\":[\"a\",\"b\"],\"additionalProperties\":false}"
 #endif
 
-static hub_tool tools[] = {
-    {sizeof(hub_tool), "add", "Adds two integers, in C.", ADD_SCHEMA, "reads", add, NULL},
-    {sizeof(hub_tool), "nap", "Sleeps for ms milliseconds unless cancelled.",
+#define EMPTY_SCHEMA "{\"type\":\"object\",\"additionalProperties\":false}"
+
+static fixture_tool tools[] = {
+#ifdef FIXTURE_ABI_1_0
+    {sizeof(fixture_tool), "add", "Adds two integers, in C.", ADD_SCHEMA, "reads", add, NULL},
+#else
+    {sizeof(fixture_tool), "add", "Adds two integers, in C.", ADD_SCHEMA, "reads", add, NULL,
+     "Add two integers", "{\"type\":\"object\",\"properties\":{\"sum\":{\"type\":\"integer\"},"
+     "\"language\":{\"type\":\"string\"}},\"required\":[\"sum\"]}",
+     HUB_TOOL_HINTS_DECLARED | HUB_TOOL_READ_ONLY | HUB_TOOL_IDEMPOTENT},
+    {sizeof(fixture_tool), "throttle", "Fails as an upstream 429 with Retry-After 42.", EMPTY_SCHEMA, "reads",
+     throttle, NULL, NULL, NULL, 0},
+    {sizeof(fixture_tool), "rejected", "Fails as an upstream that rejects the credential.", EMPTY_SCHEMA, "reads",
+     rejected, NULL, NULL, NULL, 0},
+#endif
+    {sizeof(fixture_tool), "nap", "Sleeps for ms milliseconds unless cancelled.",
      "{\"type\":\"object\",\"properties\":{\"ms\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":60000},"
      "\"stubborn\":{\"type\":\"boolean\"}},"
      "\"required\":[\"ms\"],\"additionalProperties\":false}", "reads", nap, NULL},
-    {sizeof(hub_tool), "leak", "Returns its own secret (the host must scrub it).",
+    {sizeof(fixture_tool), "leak", "Returns its own secret (the host must scrub it).",
      "{\"type\":\"object\",\"additionalProperties\":false}", "reads", leak, NULL},
-    {sizeof(hub_tool), "peek", "Asks for another provider's secret (the host must refuse).",
+    {sizeof(fixture_tool), "peek", "Asks for another provider's secret (the host must refuse).",
      "{\"type\":\"object\",\"additionalProperties\":false}", "reads", peek, NULL},
 };
 
@@ -168,6 +221,8 @@ uint32_t hub_provider_abi(void) {
     return (2u << 16) | 0u;
 #elif defined(FIXTURE_NEWER_MINOR)
     return (1u << 16) | 99u;
+#elif defined(FIXTURE_ABI_1_0)
+    return (1u << 16) | 0u;
 #else
     return HUB_ABI_VERSION;
 #endif
@@ -184,14 +239,14 @@ hub_status hub_provider_init(const hub_host_api *api, hub_call *load, hub_str se
     (void)load;
     out->struct_size = sizeof(hub_provider);
     out->abi_major = HUB_ABI_MAJOR;
-    out->abi_minor = HUB_ABI_MINOR;
+    out->abi_minor = FIXTURE_MINOR;
     out->name = "cfixture";
     out->version = "0.1.0";
     out->toolchain = "c";
     struct instance *self = calloc(1, sizeof *self);
     if (!self) return HUB_E_INTERNAL;
     out->state = self;
-    out->tools = tools;
+    out->tools = (const hub_tool *)tools;
     out->tool_count = sizeof tools / sizeof tools[0];
     out->secrets = secrets;
     out->secret_count = 1;

@@ -14,6 +14,11 @@ import Foundation
 ///     seq, id, request_id, created_at, provider, tool, caller_id, caller_role, team, status,
 ///     stage, severity, duration_ms, hostname, payload, result, error
 ///
+/// Canonical row text version 2 (migration 002) is "v2" followed by those 17 fields and three
+/// more: channel, protocol_version, provider_version. A row uses v2 exactly when one of the three
+/// is non-NULL, so rows written before the migration verify unchanged and every row the hub
+/// writes now (which always has a channel) commits to the new columns as well.
+///
 /// Each field is written as `<n>:<value>` where `<n>` is the decimal count of the value's UTF-8
 /// bytes, or as a single `-` when the column is NULL. The length prefix makes the encoding
 /// injective whatever the value contains (separators, digits, colons), and `-` can never be
@@ -30,7 +35,8 @@ import Foundation
 enum AuditChain {
     static let genesis = String(repeating: "0", count: 64)
 
-    /// The 17 canonical fields of `event` at `seq`, in chain order, as the stores write them.
+    /// The canonical fields of `event` at `seq` (17 of v1, then v2's three), in chain order, as
+    /// the stores write them.
     static func fields(of event: AuditEvent, seq: Int64) -> [String?] {
         [
             String(seq),
@@ -50,12 +56,18 @@ enum AuditChain {
             event.payload,
             event.result,
             event.error,
+            event.channel?.rawValue,
+            event.protocolVersion,
+            event.providerVersion,
         ]
     }
 
+    static let v1FieldCount = 17
+
     static func canonicalText(fields: [String?]) -> String {
-        var text = "v1"
-        for field in fields {
+        let isV2 = fields.dropFirst(v1FieldCount).contains { $0 != nil }
+        var text = isV2 ? "v2" : "v1"
+        for field in isV2 ? fields[...] : fields.prefix(v1FieldCount) {
             text += "\u{1F}"
             if let field { text += "\(field.utf8.count):\(field)" } else { text += "-" }
         }

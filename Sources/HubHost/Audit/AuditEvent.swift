@@ -5,6 +5,16 @@ enum AuditStatus: String, Sendable, Codable, CaseIterable {
     case ok, error, denied
     case rateLimited = "rate_limited"
     case timeout
+    /// The caller withdrew the call while the provider ran (MCP cancellation); the provider's
+    /// cancel flag was set.
+    case cancelled
+}
+
+/// The door a request came through.
+enum AuditChannel: String, Sendable, Codable, CaseIterable {
+    case rest, mcp, cli
+    /// The hub itself: reloads, state changes its background prober sees.
+    case system
 }
 
 /// One audited request, as the request path hands it to an `AuditStore`.
@@ -35,13 +45,20 @@ struct AuditEvent: Sendable, Equatable, Codable {
     /// The highest finding severity the result reports (`AuditSeverity`), if any.
     var severity: String?
     var createdAt: Date
+    /// Where the request came from (migration 002); nil only on rows written before it.
+    var channel: AuditChannel?
+    /// The MCP revision an `mcp` request spoke.
+    var protocolVersion: String?
+    /// The provider build that served the call.
+    var providerVersion: String?
 
     init(
         id: UUID = UUID(), requestId: String, provider: String, tool: String,
         callerId: String?, callerRole: String, team: String? = nil,
         status: AuditStatus, stage: String? = nil, payload: String? = nil, result: String? = nil,
         error: String? = nil, durationMs: Int, hostname: String? = nil, severity: String? = nil,
-        createdAt: Date = Date()
+        createdAt: Date = Date(), channel: AuditChannel? = .rest, protocolVersion: String? = nil,
+        providerVersion: String? = nil
     ) {
         self.id = id
         self.requestId = requestId
@@ -59,6 +76,9 @@ struct AuditEvent: Sendable, Equatable, Codable {
         self.hostname = hostname
         self.severity = severity
         self.createdAt = createdAt
+        self.channel = channel
+        self.protocolVersion = protocolVersion
+        self.providerVersion = providerVersion
     }
 }
 

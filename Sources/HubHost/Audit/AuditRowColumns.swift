@@ -1,23 +1,26 @@
 import Foundation
 
-/// The column order both stores SELECT in: seq followed by the other 16 canonical chain fields in
-/// `AuditChain.fields` order, then prev_hash and row_hash. Reading every column as text in this one
+/// The column order both stores SELECT in: seq followed by the other canonical chain fields in
+/// `AuditChain.fields` order (19 more), then prev_hash and row_hash. Reading every column as text in this one
 /// order lets verify hash exactly what is stored, and lets both stores share the decoding.
 enum AuditRowColumns {
     static let names = [
         "seq", "id", "request_id", "created_at", "provider", "tool", "caller_id", "caller_role", "team",
         "status", "stage", "severity", "duration_ms", "hostname", "payload", "result", "error",
-        "prev_hash", "row_hash",
+        "channel", "protocol_version", "provider_version", "prev_hash", "row_hash",
     ]
+    static let chainFieldCount = 20
+    static let prevHashIndex = 20
+    static let rowHashIndex = 21
     static let count = names.count
 
     static func chainRow(_ columns: [String?]) -> AuditChainRow {
         AuditChainRow(
             seq: Int64(columns[0] ?? "") ?? -1,
             id: columns[1] ?? "",
-            fields: Array(columns[0..<17]),
-            prevHash: columns[17] ?? "",
-            rowHash: columns[18] ?? ""
+            fields: Array(columns[0..<chainFieldCount]),
+            prevHash: columns[prevHashIndex] ?? "",
+            rowHash: columns[rowHashIndex] ?? ""
         )
     }
 
@@ -48,10 +51,14 @@ enum AuditRowColumns {
             durationMs: columns[12].flatMap { Int($0) } ?? 0,
             hostname: columns[13],
             severity: columns[11],
-            createdAt: AuditTimestamp.date(micros: Int64(try required(3)) ?? 0)
+            createdAt: AuditTimestamp.date(micros: Int64(try required(3)) ?? 0),
+            channel: columns[17].flatMap(AuditChannel.init(rawValue:)),
+            protocolVersion: columns[18],
+            providerVersion: columns[19]
         )
         return StoredAuditEvent(
-            event: event, seq: Int64(try required(0)) ?? 0, prevHash: try required(17), rowHash: try required(18)
+            event: event, seq: Int64(try required(0)) ?? 0, prevHash: try required(prevHashIndex),
+            rowHash: try required(rowHashIndex)
         )
     }
 

@@ -2,7 +2,7 @@ import Foundation
 
 /// The SQL the PostgreSQL audit store sends, in one place.
 enum PostgresAuditSQL {
-    static let migration = "infra/sql/migrations/001_ops_run_events.sql"
+    static let migration = "infra/sql/migrations/ (001_ops_run_events.sql, 002_channels_and_1_1.sql)"
 
     /// Serialises chain writers (see `AuditChain`): held until the batch's transaction ends.
     static let lockChain = "select pg_advisory_xact_lock(hashtext('ops.run_events'))"
@@ -14,13 +14,13 @@ enum PostgresAuditSQL {
     static let selectColumns = """
         seq::text, id::text, request_id, (extract(epoch from created_at) * 1000000)::bigint::text,
         provider, tool, caller_id::text, caller_role, team, status, stage, severity, duration_ms::text,
-        hostname, payload::text, result::text, error, prev_hash, row_hash
+        hostname, payload::text, result::text, error, channel, protocol_version, provider_version, prev_hash, row_hash
         """
 
     /// Parameter casts for one inserted row, in `AuditRowColumns.names` order.
     private static let casts = [
         "bigint", "uuid", "text", "timestamptz", "text", "text", "uuid", "text", "text",
-        "text", "text", "text", "int", "text", "jsonb", "jsonb", "text", "text", "text",
+        "text", "text", "text", "int", "text", "jsonb", "jsonb", "text", "text", "text", "text", "text", "text",
     ]
 
     /// A multi-row INSERT for `rows` rows; with `skipConflicts`, ids already present are skipped

@@ -25,7 +25,7 @@ enum SQLiteAuditSchema {
             caller_id   TEXT,
             caller_role TEXT NOT NULL,
             team        TEXT,
-            status      TEXT NOT NULL CHECK (status IN ('ok', 'error', 'denied', 'rate_limited', 'timeout')),
+            status      TEXT NOT NULL CHECK (status IN ('ok', 'error', 'denied', 'rate_limited', 'timeout', 'cancelled')),
             stage       TEXT,
             severity    TEXT CHECK (severity IN ('low', 'medium', 'high', 'critical')),
             payload     TEXT,
@@ -34,6 +34,9 @@ enum SQLiteAuditSchema {
             duration_ms INTEGER,
             hostname    TEXT,
             created_at  INTEGER NOT NULL,
+            channel     TEXT CHECK (channel IN ('rest', 'mcp', 'cli', 'system')),
+            protocol_version TEXT,
+            provider_version TEXT,
             prev_hash   TEXT NOT NULL,
             row_hash    TEXT NOT NULL
         );
@@ -41,6 +44,7 @@ enum SQLiteAuditSchema {
         CREATE INDEX IF NOT EXISTS idx_run_events_provider ON run_events (provider, created_at DESC);
         CREATE INDEX IF NOT EXISTS idx_run_events_caller ON run_events (caller_id, created_at DESC);
         CREATE INDEX IF NOT EXISTS idx_run_events_tool ON run_events (provider, tool, created_at DESC);
+        CREATE INDEX IF NOT EXISTS idx_run_events_channel ON run_events (channel, created_at DESC);
         CREATE TRIGGER IF NOT EXISTS run_events_no_update BEFORE UPDATE ON run_events
         BEGIN SELECT RAISE(ABORT, 'ops.run_events is append-only: UPDATE denied'); END;
         CREATE TRIGGER IF NOT EXISTS run_events_no_delete BEFORE DELETE ON run_events
@@ -49,9 +53,52 @@ enum SQLiteAuditSchema {
 
     static let insert = """
         INSERT INTO run_events (seq, id, request_id, created_at, provider, tool, caller_id, caller_role, team,
-            status, stage, severity, duration_ms, hostname, payload, result, error, prev_hash, row_hash)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+            status, stage, severity, duration_ms, hostname, payload, result, error, channel, protocol_version,
+            provider_version, prev_hash, row_hash)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
         """
 
     static let selectColumns = AuditRowColumns.names.joined(separator: ", ")
+
+    /// `PRAGMA user_version` of the schema above. 0 = created before versions were kept (migration
+    /// 001's columns and statuses); 2 = with migration 002's columns and the `cancelled` status.
+    static let version: Int64 = 2
+
+    /// Creates the table, or brings an older one up to `version`. SQLite cannot change a CHECK
+    /// constraint in place, so an old table is rebuilt the way SQLite documents (new table, copy,
+    /// drop, rename) in one transaction; rows are copied verbatim, so the chain still verifies.
+    static func createOrUpgrade(_ connection: SQLiteConnection) throws(SQLiteError) {
+        let current = try connection.integer("PRAGMA user_version")
+        guard current < version else { return }
+        let exists = try connection.integer(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'run_events'") > 0
+        try connection.execute("BEGIN IMMEDIATE")
+        do {
+            if exists {
+                try connection.execute("""
+                    DROP TRIGGER IF EXISTS run_events_no_update;
+                    DROP TRIGGER IF EXISTS run_events_no_delete;
+                    DROP INDEX IF EXISTS idx_run_events_created;
+                    DROP INDEX IF EXISTS idx_run_events_provider;
+                    DROP INDEX IF EXISTS idx_run_events_caller;
+                    DROP INDEX IF EXISTS idx_run_events_tool;
+                    ALTER TABLE run_events RENAME TO run_events_v1;
+                    """)
+            }
+            try connection.execute(create)
+            if exists {
+                let added: Set = ["channel", "protocol_version", "provider_version"]
+                let v1Columns = AuditRowColumns.names.filter { !added.contains($0) }.joined(separator: ", ")
+                try connection.execute("""
+                    INSERT INTO run_events (\(v1Columns)) SELECT \(v1Columns) FROM run_events_v1 ORDER BY seq;
+                    DROP TABLE run_events_v1;
+                    """)
+            }
+            try connection.execute("PRAGMA user_version = \(version)")
+            try connection.execute("COMMIT")
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+    }
 }

@@ -52,7 +52,7 @@ final class SQLiteAuditWriter: @unchecked Sendable {
     init(path: String) throws(SQLiteError) {
         connection = try SQLiteConnection(path: path)
         try connection.execute(SQLiteAuditSchema.pragmas)
-        try connection.execute(SQLiteAuditSchema.create)
+        try SQLiteAuditSchema.createOrUpgrade(connection)
         insert = try connection.prepare(SQLiteAuditSchema.insert)
         head = try connection.prepare("SELECT seq, row_hash FROM run_events ORDER BY seq DESC LIMIT 1")
     }

@@ -12,6 +12,9 @@ struct HubError: Error, Sendable {
         case unavailable
         case timeout
         case `internal`
+        /// The caller withdrew the call. Never sent (the caller has gone or asked for no answer);
+        /// it exists so the audit row says `cancelled`.
+        case cancelled
 
         var httpStatus: Int {
             switch self {
@@ -24,6 +27,7 @@ struct HubError: Error, Sendable {
             case .unavailable: 503
             case .timeout: 504
             case .internal: 500
+            case .cancelled: 499
             }
         }
     }
@@ -52,6 +56,7 @@ struct HubError: Error, Sendable {
         switch code {
         case .rateLimited: .rateLimited
         case .timeout: .timeout
+        case .cancelled: .cancelled
         case .unauthenticated, .forbidden: .denied
         case .invalidInput, .notFound: stage == .invoke ? .error : .denied
         case .upstreamError, .unavailable, .internal: .error

@@ -13,7 +13,9 @@ struct Invoke: RequestStage {
             throw HubError(.internal, "invoke ran before resolve and validate", stage: .invoke)
         }
         let deadline = ContinuousClock.now + .milliseconds(tool.policy.timeoutMs)
-        let context = CallContext(provider: tool.provider, phase: .invoke, deadline: deadline, services: provider.services)
+        let context = CallContext(
+            provider: tool.provider, phase: .invoke, deadline: deadline, services: provider.services,
+            progress: request.origin.progress)
         let arguments = Array(input.serialized.utf8)
         let outcome: ProviderCall.Outcome
         // The provider's thread, not the request, decides when this generation is idle: after a
@@ -21,7 +23,9 @@ struct Invoke: RequestStage {
         let generation = request.generation
         generation.beginCall()
         do {
-            outcome = try await ProviderCall.run(on: pool, context: context, deadline: deadline) { call in
+            outcome = try await ProviderCall.run(
+                on: pool, context: context, deadline: deadline, cancellation: request.origin.cancellation
+            ) { call in
                 defer { generation.endCall() }
                 return tool.invoke(call, arguments)
             }
@@ -33,7 +37,13 @@ struct Invoke: RequestStage {
         let scrub = SecretRedactor(secrets: context.secretsRead + provider.services.secretsToScrub())
         switch outcome {
         case .timedOut:
-            throw HubError(.timeout, "\(tool.provider).\(tool.name) did not finish within \(tool.policy.timeoutMs) ms", stage: .invoke)
+            var error = HubError(.timeout, "\(tool.qualifiedName) did not finish within \(tool.policy.timeoutMs) ms", stage: .invoke)
+            error.hostsContacted = context.hostsContactedSoFar
+            throw error
+        case .cancelled:
+            var error = HubError(.cancelled, "\(tool.qualifiedName) was cancelled by the caller", stage: .invoke)
+            error.hostsContacted = context.hostsContactedSoFar
+            throw error
         case .returned(HUB_OK):
             guard let bytes = context.result else {
                 throw HubError(.internal, "\(tool.provider).\(tool.name) returned success without a result", stage: .invoke)
@@ -46,9 +56,32 @@ struct Invoke: RequestStage {
                 result: result, resultText: text, hostsContacted: context.hostsContacted, refusals: context.refusals)
         case .returned(let status):
             let message = scrub.redact(context.error?.message ?? StatusName.of(status))
-            var error = HubError(Self.code(for: status), "\(tool.provider).\(tool.name): \(message)", stage: .invoke)
+            var error = HubError(
+                Self.code(for: status), Self.words(for: status, tool: tool, message: message, context: context),
+                stage: .invoke)
+            if let seconds = context.retryAfterSeconds, status == HUB_E_RATE_LIMITED || status == HUB_E_UNAVAILABLE {
+                error.headers.append((name: "Retry-After", value: String(seconds)))
+            }
             error.hostsContacted = context.hostsContacted
             throw error
+        }
+    }
+
+    /// The message a caller sees. Upstream throttling is worded as the vendor's limit (the hub's
+    /// own says "per … for <role>"), and a rejected credential names the vault secrets the call
+    /// read — what an admin must check — never their values.
+    static func words(for status: hub_status, tool: ServedTool, message: String, context: CallContext) -> String {
+        let prefix = "\(tool.provider).\(tool.name)"
+        switch status {
+        case HUB_E_RATE_LIMITED:
+            let wait = context.retryAfterSeconds.map { "; retry in \($0) s" } ?? ""
+            return "\(prefix): the upstream (\(tool.provider)'s vendor) is rate limiting the hub: \(message)\(wait)"
+        case HUB_E_UPSTREAM_AUTH:
+            let names = context.secretNamesRead.map { "'\($0)'" }.joined(separator: ", ")
+            let check = names.isEmpty ? "" : "; check vault secret \(names) (mcp-hub secrets set)"
+            return "\(prefix): the upstream rejected the hub's credential: \(message)\(check)"
+        default:
+            return "\(prefix): \(message)"
         }
     }
 
@@ -60,6 +93,8 @@ struct Invoke: RequestStage {
         case HUB_E_TIMEOUT: .timeout
         case HUB_E_UNAVAILABLE: .unavailable
         case HUB_E_NOT_FOUND: .notFound
+        case HUB_E_RATE_LIMITED: .rateLimited
+        case HUB_E_UPSTREAM_AUTH: .upstreamError
         default: .internal
         }
     }

@@ -13,23 +13,16 @@ struct RateLimit: RequestStage {
         else {
             throw HubError(.internal, "rate limit ran before authenticate and resolve", stage: .rateLimit)
         }
-        let limits = provider.config.rateLimits
-        guard !limits.isEmpty else { return }
-        let noBudget = HubError(
-            .forbidden, "no \(tool.category.rawValue) budget is configured for \(caller.role.rawValue) on \(tool.provider)",
-            stage: .rateLimit)
         let rule: Rate
-        switch limits[caller.role] {
+        switch ToolAccess.budget(for: caller.role, category: tool.category, limits: provider.config.rateLimits) {
         case .unlimited:
             return
-        case .limits(let categories):
-            switch categories[tool.category] {
-            case .unlimited: return
-            case .rate(let rate): rule = rate
-            case nil: throw noBudget
-            }
-        case nil:
-            throw noBudget
+        case .rate(let rate):
+            rule = rate
+        case .none:
+            throw HubError(
+                .forbidden, "no \(tool.category.rawValue) budget is configured for \(caller.role.rawValue) on \(tool.provider)",
+                stage: .rateLimit)
         }
         let key = RateLimitKey(caller: caller.id, provider: tool.provider, category: tool.category)
         let decision = counters.take(key, rule: rule, now: Date())

@@ -23,12 +23,14 @@ final class ToolCallPipeline: Sendable {
     }
 
     func handle(
-        requestId: String, provider: String, tool: String, body: [UInt8], authorization: String?
+        requestId: String, provider: String, tool: String, body: [UInt8], authorization: String?,
+        origin: CallOrigin = .rest
     ) async -> ToolCallReply {
         let generation = registry.beginCall()
         var request = ToolRequest(
             requestId: requestId, providerName: provider, toolName: tool, body: body, authorization: authorization,
             started: .now, receivedAt: Date(), generation: generation)
+        request.origin = origin
         var failure: HubError?
         do {
             for stage in stages { try await stage.apply(to: &request) }
@@ -101,7 +103,9 @@ enum AuditEventBuilder {
             error: failure.map { $0.reason ?? $0.message } ?? refusalNote(request.outcome?.refusals ?? []),
             durationMs: Int((ContinuousClock.now - request.started) / .milliseconds(1)),
             hostname: uniqueHosts.isEmpty ? nil : uniqueHosts.joined(separator: ","),
-            severity: severity, createdAt: request.receivedAt)
+            severity: severity, createdAt: request.receivedAt, channel: request.origin.channel,
+            protocolVersion: request.origin.protocolVersion,
+            providerVersion: request.tool.flatMap { request.generation.providers[$0.provider]?.manifest.version })
     }
 
     private static func refusalNote(_ refusals: [String]) -> String? {

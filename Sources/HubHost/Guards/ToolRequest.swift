@@ -1,6 +1,18 @@
 import Foundation
 
-/// One call to `POST /providers/{provider}/{tool}` as it passes the stages. Each stage reads what
+/// Where a tool call came from and what its door needs from the path: the channel and protocol
+/// revision for the audit row, where progress goes, and how the caller withdraws the call.
+struct CallOrigin: Sendable {
+    var channel: AuditChannel = .rest
+    /// The MCP revision the request spoke (nil for REST).
+    var protocolVersion: String? = nil
+    var progress: ProgressSink? = nil
+    var cancellation: CallCancellation? = nil
+
+    static let rest = CallOrigin()
+}
+
+/// One tool call (REST `POST /providers/{provider}/{tool}`, MCP `tools/call`) as it passes the stages. Each stage reads what
 /// earlier stages settled and adds its own part; none reaches back.
 struct ToolRequest: Sendable {
     let requestId: String
@@ -12,6 +24,7 @@ struct ToolRequest: Sendable {
     let receivedAt: Date
     /// The generation the call started on; it keeps it to the end, whatever reloads happen.
     let generation: RegistryGeneration
+    var origin: CallOrigin = .rest
 
     var caller: Caller?
     var tool: ServedTool?

@@ -1,15 +1,12 @@
 /// `GET /providers`: what the caller may call, filtered by the same rule as calling
-/// (`Authorize.permits`), so a listing never advertises a tool the caller would be refused.
+/// (`ToolAccess.permits`: role and rate budget), so a listing never advertises a tool the caller
+/// would be refused.
 enum ProviderListing {
     static func visible(to caller: Caller, in generation: RegistryGeneration) -> JSONValue {
-        let providers = generation.providers.values.sorted { $0.name < $1.name }.compactMap { provider -> JSONValue? in
-            let tools = provider.tools.values
-                .filter { Authorize.permits(caller.role, $0) }
-                .sorted { $0.name < $1.name }
-                .map(describe)
-            guard !tools.isEmpty else { return nil }
-            return .object([
-                "name": .string(provider.name), "version": .string(provider.manifest.version), "tools": .array(tools),
+        let providers = ToolAccess.callableTools(for: caller.role, in: generation).map { provider, tools -> JSONValue in
+            .object([
+                "name": .string(provider.name), "version": .string(provider.manifest.version),
+                "tools": .array(tools.map(describe)),
             ])
         }
         return .object(["providers": .array(providers)])

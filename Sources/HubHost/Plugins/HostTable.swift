@@ -22,7 +22,13 @@ enum HostTable {
             set_error: setError,
             cancelled: cancelled,
             remaining_ms: remainingMs,
-            last_error: lastError
+            last_error: lastError,
+            set_retry_after: setRetryAfter,
+            progress: progress,
+            kv_get: kvGet,
+            kv_put: kvPut,
+            kv_delete: kvDelete,
+            kv_list: kvList
         ))
         return UnsafePointer(table)
     }()
@@ -112,6 +118,53 @@ enum HostTable {
 
     private static let lastError: @convention(c) (OpaquePointer?) -> hub_str = { call in
         CallContext.from(call)?.lastErrorText ?? hub_str(ptr: nil, len: 0)
+    }
+
+    // MARK: 1.1
+
+    private static let setRetryAfter: @convention(c) (OpaquePointer?, UInt32) -> Void = { call, seconds in
+        CallContext.from(call)?.setRetryAfter(seconds)
+    }
+
+    private static let progress: @convention(c) (OpaquePointer?, Double, Double, hub_str) -> Void = {
+        call, done, total, message in
+        CallContext.from(call)?.reportProgress(done, total: total, message: message.string)
+    }
+
+    private static let kvGet: @convention(c) (OpaquePointer?, hub_str, UnsafeMutablePointer<hub_str>?) -> hub_status = {
+        call, key, out in
+        guard let context = CallContext.from(call), let out else { return HUB_E_ARGS }
+        out.pointee = hub_str(ptr: nil, len: 0)
+        return storeCall(context, .get(key: key.string)) { out.pointee = context.keep($0) }
+    }
+
+    private static let kvPut: @convention(c) (OpaquePointer?, hub_str, hub_str) -> hub_status = { call, key, value in
+        guard let context = CallContext.from(call) else { return HUB_E_ARGS }
+        return storeCall(context, .put(key: key.string, valueJSON: value.bytes)) { _ in }
+    }
+
+    private static let kvDelete: @convention(c) (OpaquePointer?, hub_str) -> hub_status = { call, key in
+        guard let context = CallContext.from(call) else { return HUB_E_ARGS }
+        return storeCall(context, .delete(key: key.string)) { _ in }
+    }
+
+    private static let kvList: @convention(c) (OpaquePointer?, hub_str, UnsafeMutablePointer<hub_str>?) -> hub_status = {
+        call, prefix, out in
+        guard let context = CallContext.from(call), let out else { return HUB_E_ARGS }
+        out.pointee = hub_str(ptr: nil, len: 0)
+        return storeCall(context, .list(prefix: prefix.string)) { out.pointee = context.keep($0) }
+    }
+
+    private static func storeCall(
+        _ context: CallContext, _ operation: ProviderStoreOperation, deliver: ([UInt8]) -> Void
+    ) -> hub_status {
+        switch context.store(operation) {
+        case .success(let bytes):
+            if let bytes { deliver(bytes) }
+            return HUB_OK
+        case .failure(let failure):
+            return failure.status
+        }
     }
 }
 

@@ -46,8 +46,47 @@ struct ServedTool: Sendable {
     let schemaText: String
     let schema: JSONSchema
     let policy: ToolPolicy
+    /// ABI 1.1: a human title and the JSON Schema of the result, when the provider declares them.
+    var title: String? = nil
+    var outputSchemaText: String? = nil
+    var hints: ToolHints
     /// Calls into the provider on the current thread (a pool thread): `(call, input JSON)`.
     let invoke: @Sendable (CallContext, [UInt8]) -> hub_status
+
+    /// `provider.tool`, as logs, messages and the docs name it.
+    var qualifiedName: String { "\(provider).\(name)" }
+}
+
+/// What a caller may assume about a tool (MCP's tool annotations), from the provider's ABI 1.1
+/// `hints`, or derived from the rate category for tools that declare none.
+struct ToolHints: Sendable, Equatable {
+    var readOnly: Bool
+    var destructive: Bool
+    var idempotent: Bool
+    var openWorld: Bool
+
+    init(readOnly: Bool, destructive: Bool, idempotent: Bool, openWorld: Bool) {
+        self.readOnly = readOnly
+        self.destructive = destructive
+        self.idempotent = idempotent
+        self.openWorld = openWorld
+    }
+
+    /// `declared` is hub_tool.hints (nil for a 1.0 tool); `callsOut` whether the provider declares
+    /// any host it calls.
+    init(declared: UInt32?, category: RateCategory, callsOut: Bool) {
+        if let declared, declared & HUB_TOOL_HINTS_DECLARED != 0 {
+            readOnly = declared & HUB_TOOL_READ_ONLY != 0
+            destructive = !readOnly && declared & HUB_TOOL_DESTRUCTIVE != 0
+            idempotent = declared & HUB_TOOL_IDEMPOTENT != 0
+            openWorld = declared & HUB_TOOL_OPEN_WORLD != 0
+        } else {
+            readOnly = category == .reads
+            destructive = category == .writes
+            idempotent = category == .reads
+            openWorld = callsOut
+        }
+    }
 }
 
 /// The provider's opaque state pointer, passed back on every call.

@@ -97,7 +97,8 @@ struct PluginLoader: Sendable {
         let state = ProviderState(pointer: manifest.state)
         for policy in config.tools {
             if policy.name == "health", declared["health"] == nil, let health = manifest.health {
-                served["health"] = Self.healthTool(config: config, policy: policy, state: state, function: health)
+                served["health"] = Self.healthTool(
+                    config: config, policy: policy, state: state, function: health, callsOut: !manifest.hosts.isEmpty)
                 continue
             }
             guard let tool = declared[policy.name] else {
@@ -113,9 +114,18 @@ struct PluginLoader: Sendable {
             } catch {
                 throw failure(.schema, "tool '\(tool.name)': input schema: \(error)")
             }
+            if let output = tool.outputSchema {
+                do {
+                    _ = try JSONSchema(text: output)
+                } catch {
+                    throw failure(.schema, "tool '\(tool.name)': output schema: \(error)")
+                }
+            }
             served[tool.name] = ServedTool(
                 provider: config.name, name: tool.name, description: tool.description, category: category,
                 schemaText: tool.inputSchema, schema: schema, policy: policy,
+                title: tool.title.flatMap { $0.isEmpty ? nil : $0 }, outputSchemaText: tool.outputSchema,
+                hints: ToolHints(declared: tool.hints, category: category, callsOut: !manifest.hosts.isEmpty),
                 invoke: { call, input in
                     input.withHubStr { tool.invoke(state.pointer, tool.entry, call.handle, $0) }
                 })
@@ -141,12 +151,13 @@ extension PluginLoader {
     /// `health` tool the PRD lists: the function serves it.
     static func healthTool(
         config: ProviderConfig, policy: ToolPolicy, state: ProviderState,
-        function: @escaping @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?) -> hub_status
+        function: @escaping @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?) -> hub_status, callsOut: Bool
     ) -> ServedTool {
         ServedTool(
             provider: config.name, name: "health", description: "The provider's view of its upstream.",
             category: .reads, schemaText: emptyObjectSchema, schema: try! JSONSchema(text: emptyObjectSchema),
-            policy: policy, invoke: { call, _ in function(state.pointer, call.handle) })
+            policy: policy, title: "Health", hints: ToolHints(declared: nil, category: .reads, callsOut: callsOut),
+            invoke: { call, _ in function(state.pointer, call.handle) })
     }
 }
 
@@ -174,6 +185,8 @@ enum StatusName {
         case HUB_E_INTERNAL: "HUB_E_INTERNAL"
         case HUB_E_UNAVAILABLE: "HUB_E_UNAVAILABLE"
         case HUB_E_NOT_FOUND: "HUB_E_NOT_FOUND"
+        case HUB_E_RATE_LIMITED: "HUB_E_RATE_LIMITED"
+        case HUB_E_UPSTREAM_AUTH: "HUB_E_UPSTREAM_AUTH"
         default: "status \(status)"
         }
     }

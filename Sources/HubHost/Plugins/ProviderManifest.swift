@@ -9,6 +9,10 @@ struct ProviderManifest: @unchecked Sendable {
         var description: String
         var inputSchema: String
         var category: String
+        /// ABI 1.1 fields; nil when the provider's hub_tool ends before them (a 1.0 provider).
+        var title: String?
+        var outputSchema: String?
+        var hints: UInt32?
         let entry: UnsafePointer<hub_tool>
         let invoke: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<hub_tool>?, OpaquePointer?, hub_str) -> hub_status
     }
@@ -28,6 +32,7 @@ struct ProviderManifest: @unchecked Sendable {
     /// The smallest struct sizes a 1.0 provider can report.
     static let providerSizeV1_0 = MemoryLayout<hub_provider>.offset(of: \hub_provider.shutdown)! + MemoryLayout<UnsafeRawPointer>.size
     static let toolSizeV1_0 = MemoryLayout<hub_tool>.offset(of: \hub_tool.data)! + MemoryLayout<UnsafeRawPointer>.size
+    static let toolSizeV1_1 = MemoryLayout<hub_tool>.offset(of: \hub_tool.hints)! + MemoryLayout<UInt32>.size
 
     /// Reads the filled-in struct; throws a description of the first thing that is malformed.
     static func read(_ raw: hub_provider) throws(ManifestError) -> ProviderManifest {
@@ -46,7 +51,7 @@ struct ProviderManifest: @unchecked Sendable {
             }
             for index in 0..<raw.tool_count {
                 let entry = (UnsafeRawPointer(base) + index * stride).assumingMemoryBound(to: hub_tool.self)
-                tools.append(try readTool(entry, index: index))
+                tools.append(try readTool(entry, index: index, stride: stride))
             }
         }
         return ProviderManifest(
@@ -59,8 +64,13 @@ struct ProviderManifest: @unchecked Sendable {
             state: raw.state, health: raw.health, shutdown: raw.shutdown)
     }
 
-    private static func readTool(_ entry: UnsafePointer<hub_tool>, index: Int) throws(ManifestError) -> ToolEntry {
-        let tool = entry.pointee
+    private static func readTool(_ entry: UnsafePointer<hub_tool>, index: Int, stride: Int) throws(ManifestError) -> ToolEntry {
+        // Only the prefix the provider declared is read: a 1.0 tool array is laid out with the
+        // 1.0 stride, and its entries end before `title`.
+        var tool = hub_tool()
+        withUnsafeMutableBytes(of: &tool) { target in
+            target.copyMemory(from: UnsafeRawBufferPointer(start: entry, count: min(stride, MemoryLayout<hub_tool>.size)))
+        }
         guard let name = tool.name.map({ String(cString: $0) }), !name.isEmpty else {
             throw ManifestError("tool #\(index) has no name")
         }
@@ -71,6 +81,9 @@ struct ProviderManifest: @unchecked Sendable {
         return ToolEntry(
             name: name, description: tool.description.map { String(cString: $0) } ?? "",
             inputSchema: schema, category: tool.category.map { String(cString: $0) } ?? "",
+            title: stride >= toolSizeV1_1 ? tool.title.map { String(cString: $0) } : nil,
+            outputSchema: stride >= toolSizeV1_1 ? tool.output_schema_json.map { String(cString: $0) } : nil,
+            hints: stride >= toolSizeV1_1 ? tool.hints : nil,
             entry: entry, invoke: invoke)
     }
 

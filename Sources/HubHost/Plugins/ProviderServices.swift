@@ -13,6 +13,26 @@ protocol ProviderServices: Sendable {
     /// Every secret value the provider could have seen (its scope's cached values): scrubbed
     /// from whatever it returns, even a value it kept from an earlier call.
     func secretsToScrub() -> [String]
+    /// The provider's durable key-value store (ABI 1.1): returns the value for `.get`, the JSON
+    /// array of entries for `.list`, nil for `.put` and `.delete`. Blocking.
+    func store(_ operation: ProviderStoreOperation) throws(ServiceFailure) -> [UInt8]?
+}
+
+/// What a provider asks of its key-value store.
+enum ProviderStoreOperation: Sendable, Equatable {
+    case get(key: String)
+    case put(key: String, valueJSON: [UInt8])
+    case delete(key: String)
+    case list(prefix: String)
+}
+
+extension ProviderServices {
+    /// No store behind this provider. The ABI declares the store (1.1) so providers can be built
+    /// against it now; the hub keeps provider data from Step 10 on. Until then every operation
+    /// answers HUB_E_UNAVAILABLE with these words, never a silent success.
+    func store(_ operation: ProviderStoreOperation) throws(ServiceFailure) -> [UInt8]? {
+        throw ServiceFailure(status: HUB_E_UNAVAILABLE, message: "this hub does not keep provider data yet (ABI 1.1 kv_*)")
+    }
 }
 
 struct OutboundRequest: Sendable {

@@ -28,12 +28,20 @@
  *    (The host cannot stop a native plugin from calling connect() itself: in-process providers are
  *    trusted code, which is why the config can pin each library's sha256.)
  *
- * Threads: hub_provider_init, health (when the host probes it at load) and shutdown are called on
- * one control thread. Tool invoke() and health() calls may run CONCURRENTLY on the host's
- * invocation pool, so a provider's state must be safe to share between threads.
+ * Threads: hub_provider_init and shutdown are called on one control thread. Tool invoke() and
+ * health() calls may run CONCURRENTLY on the host's invocation pool (health also from the hub's
+ * background prober), so a provider's state must be safe to share between threads.
  *
  * Versions (append-only changelog; a minor version only ever adds):
  *   1.0  first version.
+ *   1.1  one minor for everything Steps 6-11 need from the boundary:
+ *        - status codes HUB_E_RATE_LIMITED (an upstream throttled the call) and
+ *          HUB_E_UPSTREAM_AUTH (an upstream rejected the credential the provider sent);
+ *        - host functions set_retry_after, progress, kv_get, kv_put, kv_delete, kv_list;
+ *        - hub_tool fields title, output_schema_json, hints (HUB_TOOL_*).
+ *        A 1.0 provider still loads on a 1.1 host: the host reads only the struct prefix the
+ *        provider declared, and derives the 1.1 tool fields (see hub_tool.hints). A 1.1 provider
+ *        on a 1.0 host is refused before init (minor > host's).
  */
 #ifndef HUB_PROVIDER_H
 #define HUB_PROVIDER_H
@@ -46,7 +54,7 @@ extern "C" {
 #endif
 
 #define HUB_ABI_MAJOR 1
-#define HUB_ABI_MINOR 0
+#define HUB_ABI_MINOR 1
 /* What hub_provider_abi() returns: major in the high 16 bits, minor in the low 16. */
 #define HUB_ABI_VERSION ((uint32_t)((HUB_ABI_MAJOR << 16) | HUB_ABI_MINOR))
 
@@ -64,6 +72,12 @@ typedef int32_t hub_status;
 #define HUB_E_INTERNAL    5  /* a bug or an unexpected state in the provider (HTTP 500) */
 #define HUB_E_UNAVAILABLE 6  /* a dependency (vault, upstream) is unavailable right now (HTTP 503) */
 #define HUB_E_NOT_FOUND   7  /* the thing asked for does not exist (a secret, an upstream object) */
+/* 1.1 */
+#define HUB_E_RATE_LIMITED 8 /* the UPSTREAM throttled the call (its own 429): HTTP 429 with the
+                                Retry-After given to set_retry_after, worded as the vendor's limit */
+#define HUB_E_UPSTREAM_AUTH 9 /* the upstream rejected the credential the provider sent (its 401/403):
+                                 HTTP 502; the host names the vault secrets the call read, which is
+                                 what an admin must check */
 
 /* Log levels for host->log. */
 #define HUB_LOG_DEBUG 0
@@ -154,7 +168,43 @@ typedef struct hub_host_api {
      * allowed_hosts"), safe to show the caller. OWNERSHIP: host-owned, valid until the current
      * provider function returns. Empty when nothing failed. */
     hub_str (*last_error)(hub_call *call);
+
+    /* ---- 1.1 (present when abi_minor >= 1) ---- */
+
+    /* How long the caller should wait before retrying, in seconds: say it before returning
+     * HUB_E_RATE_LIMITED or HUB_E_UNAVAILABLE, typically the upstream's own Retry-After. The host
+     * passes it to the caller as Retry-After (clamped to 1..86400). 0 clears it. */
+    void (*set_retry_after)(hub_call *call, uint32_t seconds);
+
+    /* Reports how far a long call has come: `progress` units of `total` (total <= 0: unknown),
+     * with an optional short message. Cheap: the host forwards it only to a caller that asked
+     * for progress (MCP's progressToken) and drops reports that do not increase `progress`. */
+    void (*progress)(hub_call *call, double progress, double total, hub_str message);
+
+    /* A small durable key-value store the host keeps for each provider (both audit stores),
+     * scoped to the provider: a provider sees only its own keys. Keys: 1-200 bytes of
+     * [A-Za-z0-9._:/-]. Values: JSON text up to 64 KiB. Every put and delete is recorded in the
+     * audit trail with the calling user. During hub_provider_init these return HUB_E_DENIED.
+     * A host without a store returns HUB_E_UNAVAILABLE (last_error says why).
+     * kv_get: HUB_E_NOT_FOUND when absent. kv_list: *entries_json_out is a JSON array of
+     * {"key":…,"value":…} for keys starting with `prefix`, in key order, at most 1000.
+     * OWNERSHIP: *value_out and *entries_json_out are host-owned, valid until the current
+     * provider function returns. */
+    hub_status (*kv_get)(hub_call *call, hub_str key, hub_str *value_out);
+    hub_status (*kv_put)(hub_call *call, hub_str key, hub_str value_json);
+    hub_status (*kv_delete)(hub_call *call, hub_str key);
+    hub_status (*kv_list)(hub_call *call, hub_str prefix, hub_str *entries_json_out);
 } hub_host_api;
+
+/* hub_tool.hints (1.1): what a caller (and an agent's model) may assume about a tool. */
+#define HUB_TOOL_HINTS_DECLARED (1u << 0) /* the bits below are meaningful; when clear (every 1.0
+                                             tool, or a 1.1 tool that left hints 0) the host
+                                             derives them: category "reads" = read-only and
+                                             idempotent, anything else = may change state */
+#define HUB_TOOL_READ_ONLY      (1u << 1) /* does not change anything upstream */
+#define HUB_TOOL_DESTRUCTIVE    (1u << 2) /* may delete or overwrite (meaningful when not read-only) */
+#define HUB_TOOL_IDEMPOTENT     (1u << 3) /* calling twice with the same input has no extra effect */
+#define HUB_TOOL_OPEN_WORLD     (1u << 4) /* talks to an external service (every tool that uses http) */
 
 /* One tool. OWNERSHIP: provider-owned until shutdown. */
 typedef struct hub_tool {
@@ -173,6 +223,12 @@ typedef struct hub_tool {
 
     void *data;                      /* the provider's own, passed back through `tool`; the host
                                         never reads it */
+
+    /* ---- 1.1 (present when struct_size reaches them) ---- */
+    const char *title;               /* a short human title ("Scan a repository"); may be NULL */
+    const char *output_schema_json;  /* JSON Schema of the result object; may be NULL. When set,
+                                        MCP clients are told the shape of structuredContent */
+    uint32_t hints;                  /* HUB_TOOL_* bits */
 } hub_tool;
 
 /* The manifest a provider fills in hub_provider_init. The host allocates and zeroes it and sets
@@ -201,7 +257,10 @@ typedef struct hub_provider {
     size_t host_count;
 
     /* Health probe: set_result with {"status":"ok"|"degraded"|"down", "error":…} and return HUB_OK.
-     * May be NULL: the hub then reports "ok" whenever the provider is loaded. */
+     * The host serves it as the `health` tool when the config lists `health` and the provider
+     * exports no tool of that name, and its background prober calls it on an interval, each
+     * probe bounded. May be NULL: the provider then has no probe (listing `health` in the config
+     * refuses it at load) and nothing probes it. */
     hub_status (*health)(void *state, hub_call *call);
 
     /* Called once when the host retires this provider (hot reload or hub shutdown), after every
@@ -218,6 +277,9 @@ typedef hub_status (*hub_provider_init_fn)(const hub_host_api *host, hub_call *l
 /* Size of the 1.0 prefix of each struct: the smallest struct_size the host accepts. */
 #define HUB_PROVIDER_SIZE_V1_0 (offsetof(hub_provider, shutdown) + sizeof(void (*)(void *)))
 #define HUB_TOOL_SIZE_V1_0 (offsetof(hub_tool, data) + sizeof(void *))
+#define HUB_TOOL_SIZE_V1_1 (offsetof(hub_tool, hints) + sizeof(uint32_t))
+/* The 1.0 prefix of the host table; a provider checks abi_minor >= 1 before any 1.1 function. */
+#define HUB_HOST_API_SIZE_V1_0 (offsetof(hub_host_api, last_error) + sizeof(void *))
 
 #ifdef __cplusplus
 }

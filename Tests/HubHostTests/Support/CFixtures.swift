@@ -12,6 +12,8 @@ enum CFixtures {
         case newerMinor = "FIXTURE_NEWER_MINOR"
         /// The working provider rebuilt so that `add` returns a + b + 100: "new code".
         case addOffset = "FIXTURE_ADD_OFFSET=100"
+        /// Built as an ABI 1.0 provider (1.0 hub_tool stride, no 1.1 calls).
+        case abi10 = "FIXTURE_ABI_1_0"
 
         /// A file-name-safe spelling of the variant.
         var suffix: String { rawValue.isEmpty ? "" : "-" + rawValue.lowercased().replacingOccurrences(of: "=", with: "-") }
