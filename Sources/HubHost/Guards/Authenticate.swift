@@ -3,6 +3,13 @@ struct Authenticate: RequestStage {
     let verifier: any CallerAuthenticator
 
     func apply(to request: inout ToolRequest) async throws(HubError) {
+        // A door that had to know the caller before it could route (MCP verifies the token
+        // before reading the method) hands over the caller it verified from this very request's
+        // Authorization header, so the token is not verified twice.
+        if let caller = request.origin.verifiedCaller {
+            request.caller = caller
+            return
+        }
         request.caller = try await verifier.caller(forAuthorization: request.authorization)
     }
 }

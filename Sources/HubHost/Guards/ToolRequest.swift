@@ -8,6 +8,8 @@ struct CallOrigin: Sendable {
     var protocolVersion: String? = nil
     var progress: ProgressSink? = nil
     var cancellation: CallCancellation? = nil
+    /// The caller the door already verified from this request's own Authorization header.
+    var verifiedCaller: Caller? = nil
 
     static let rest = CallOrigin()
 }

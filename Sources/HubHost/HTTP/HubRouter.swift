@@ -8,8 +8,9 @@ import NIOCore
 enum HubRouter {
     static let maxBodyBytes = 1 << 20
 
-    static func build(_ hub: HubRuntime) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    static func build(_ hub: HubRuntime) -> Router<HubRequestContext> {
+        let router = Router(context: HubRequestContext.self)
+        MCPRoutes.add(to: router, hub: hub)
 
         router.get("/healthz") { _, _ in
             let generation = hub.registry.generation

@@ -7,12 +7,20 @@ final class RegistryGeneration: Sendable {
     let number: Int
     let providers: [String: LoadedProvider]
     let failures: [PluginLoadError]
+    /// Every served tool by its MCP name (`MCPToolName`); unique by construction
+    /// (`ToolNameCollisions` ran before the generation was built).
+    let toolsByMCPName: [String: ServedTool]
     private let inFlight = Atomic<Int>(0)
 
     init(number: Int, providers: [String: LoadedProvider], failures: [PluginLoadError]) {
         self.number = number
         self.providers = providers
         self.failures = failures
+        var index: [String: ServedTool] = [:]
+        for provider in providers.values {
+            for tool in provider.tools.values { index[MCPToolName.of(provider: provider.name, tool: tool.name)] = tool }
+        }
+        toolsByMCPName = index
     }
 
     func tool(provider: String, name: String) -> ServedTool? {
@@ -32,6 +40,8 @@ final class RegistryGeneration: Sendable {
 /// Holds the current generation and swaps it atomically.
 final class Registry: Sendable {
     private let current: Mutex<RegistryGeneration>
+    /// Told of every generation published (MCP list-changed notifications).
+    let changes = GenerationChanges()
 
     init(_ first: RegistryGeneration) {
         current = Mutex(first)
@@ -52,10 +62,35 @@ final class Registry: Sendable {
     /// Publishes `next` and returns the generation it replaced.
     @discardableResult
     func publish(_ next: RegistryGeneration) -> RegistryGeneration {
-        current.withLock { slot in
+        let previous = current.withLock { slot in
             let previous = slot
             slot = next
             return previous
         }
+        changes.publish(next)
+        return previous
+    }
+}
+
+/// Fans a newly published generation out to whoever listens (open MCP notification streams).
+/// Each listener gets its own stream that keeps only the newest generation, so a slow listener
+/// never holds old generations alive or blocks a reload.
+final class GenerationChanges: Sendable {
+    private let listeners = Mutex<[UInt64: AsyncStream<RegistryGeneration>.Continuation]>([:])
+    private let nextId = Atomic<UInt64>(0)
+
+    func publish(_ generation: RegistryGeneration) {
+        for listener in listeners.withLock({ Array($0.values) }) { listener.yield(generation) }
+    }
+
+    /// A stream of generations published from now on; it ends when the consumer stops iterating.
+    func subscribe() -> AsyncStream<RegistryGeneration> {
+        let id = nextId.add(1, ordering: .relaxed).newValue
+        let (stream, continuation) = AsyncStream<RegistryGeneration>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.listeners.withLock { $0.removeValue(forKey: id) }
+        }
+        listeners.withLock { $0[id] = continuation }
+        return stream
     }
 }

@@ -44,6 +44,7 @@ final class HubRuntime: Sendable {
                 failures.append(error)
             }
         }
+        ToolNameCollisions.refuse(in: &loaded, failures: &failures)
         return RegistryGeneration(number: number, providers: loaded, failures: failures)
     }
 

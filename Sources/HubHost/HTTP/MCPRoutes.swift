@@ -1,0 +1,91 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The MCP endpoint and the OAuth protected-resource metadata on the hub's router. The protocol
+/// lives in `MCPEndpoint`; this file only translates HTTP.
+enum MCPRoutes {
+    static func add(to router: Router<HubRequestContext>, hub: HubRuntime) {
+        let endpoint = MCPEndpoint(hub: hub)
+        let disconnects = ClientDisconnects()
+        let path = RouterPath(hub.config.hub.mcp.path)
+        for method in [HTTPRequest.Method.post, .get, .delete] {
+            router.on(path, method: method) { request, context in
+                await handle(request, context: context, endpoint: endpoint, disconnects: disconnects)
+            }
+        }
+        // RFC 9728: clients try the path-suffixed form first, then the root form.
+        let metadata = { @Sendable (_: Request, _: HubRequestContext) -> Response in
+            HubRouter.json(200, .object([
+                "resource": .string(endpoint.resourceURL),
+                "authorization_servers": .array(hub.config.hub.auth.map { [.string($0.issuer)] } ?? []),
+                "bearer_methods_supported": ["header"],
+                "resource_name": "mcp-hub",
+                "resource_documentation": "https://github.com/mcp-hub/mcp-hub#connecting-agents-mcp",
+            ]))
+        }
+        router.get(RouterPath("/.well-known/oauth-protected-resource" + hub.config.hub.mcp.path), use: metadata)
+        router.get("/.well-known/oauth-protected-resource", use: metadata)
+    }
+
+    static func handle(
+        _ request: Request, context: HubRequestContext, endpoint: MCPEndpoint, disconnects: ClientDisconnects
+    ) async -> Response {
+        var request = request
+        let requestId = HubRouter.requestId(of: request)
+        let method: MCPHTTPRequest.Method = switch request.method {
+        case .post: .post
+        case .get: .get
+        case .delete: .delete
+        default: .other(request.method.rawValue)
+        }
+        var body: [UInt8] = []
+        if case .post = method {
+            do {
+                body = Array(buffer: try await request.collectBody(upTo: HubRouter.maxBodyBytes))
+            } catch {
+                let error = MCPError(.invalidRequest, "the body exceeds \(HubRouter.maxBodyBytes) bytes", httpStatus: 413)
+                return write(.json(status: 413, body: error.body, headers: []), requestId: requestId)
+            }
+        }
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        let (disconnect, token) = disconnects.watch(context.channel)
+        defer { disconnects.release(context.channel, token: token) }
+        let answer = await endpoint.handle(MCPHTTPRequest(
+            method: method, headers: headers, body: body, requestId: requestId, disconnect: disconnect))
+        return write(answer, requestId: requestId)
+    }
+
+    static func write(_ answer: MCPHTTPResponse, requestId: String) -> Response {
+        var fields = HTTPFields()
+        fields[HTTPField.Name("X-Request-Id")!] = requestId
+        switch answer {
+        case .json(let status, let body, let headers):
+            fields[.contentType] = "application/json"
+            add(headers, to: &fields)
+            return Response(
+                status: .init(code: status), headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: body.serialized)))
+        case .empty(let status, let headers):
+            add(headers, to: &fields)
+            return Response(status: .init(code: status), headers: fields)
+        case .events(let headers, let messages):
+            fields[.contentType] = "text/event-stream"
+            fields[.cacheControl] = "no-cache"
+            add(headers, to: &fields)
+            return Response(status: .ok, headers: fields, body: ResponseBody { writer in
+                for await message in messages {
+                    try await writer.write(ByteBuffer(string: "event: message\ndata: \(message.serialized)\n\n"))
+                }
+                try await writer.finish(nil)
+            })
+        }
+    }
+
+    private static func add(_ headers: [(name: String, value: String)], to fields: inout HTTPFields) {
+        for header in headers {
+            if let name = HTTPField.Name(header.name) { fields[name] = header.value }
+        }
+    }
+}
