@@ -37,7 +37,8 @@ final class ClientDisconnects: Sendable {
                 calls?.calls.values.forEach { $0.cancel() }
             }
         }
-        if !channel.isActive { cancellation.cancel() }
+        // A connection that closed already: its closeFuture has completed, so the callback above
+        // runs at once and withdraws the call.
         return (cancellation, token)
     }
 

@@ -22,7 +22,6 @@ enum MCPRoutes {
                 "authorization_servers": .array(hub.config.hub.auth.map { [.string($0.issuer)] } ?? []),
                 "bearer_methods_supported": ["header"],
                 "resource_name": "mcp-hub",
-                "resource_documentation": "https://github.com/mcp-hub/mcp-hub#connecting-agents-mcp",
             ]))
         }
         router.get(RouterPath("/.well-known/oauth-protected-resource" + hub.config.hub.mcp.path), use: metadata)
