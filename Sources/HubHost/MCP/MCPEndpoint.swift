@@ -425,9 +425,11 @@ final class MCPEndpoint: Sendable {
     /// may call (a tool added, removed, or its description or schema changed); stops when the
     /// stream ends (the client went away).
     private func forwardToolChanges(for role: OpsRole, to outlet: AsyncStream<JSONValue>.Continuation, as notification: JSONValue) {
+        // The baseline is taken now, not when the task first runs: a reload published in between
+        // would otherwise become the baseline and its change go unannounced.
+        var visible = Self.visibleNames(for: role, in: hub.registry.generation)
         let changes = hub.registry.changes.subscribe()
-        let task = Task { [hub] in
-            var visible = Self.visibleNames(for: role, in: hub.registry.generation)
+        let task = Task {
             for await generation in changes {
                 let now = Self.visibleNames(for: role, in: generation)
                 guard now != visible else { continue }
