@@ -34,8 +34,8 @@ public enum HubServer {
             logger.warning("vault secret '\(key)' is missing: HS256 tokens are refused until it is set (mcp-hub secrets set \(key))")
         }
         let listen = config.hub.listen
-        let app = Application(
-            router: HubRouter.build(runtime),
+        let app = HubApplication.make(
+            runtime,
             configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "mcp-hub"),
             onServerRunning: { channel in
                 // Logged once bound, with the port the kernel chose: `listen: 127.0.0.1:0` is

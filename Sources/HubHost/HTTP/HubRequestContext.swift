@@ -14,35 +14,52 @@ struct HubRequestContext: RequestContext {
     }
 }
 
-/// Cancels the calls of a connection when it closes. One close callback per connection, not per
-/// request: a keep-alive connection serves many requests, and NIO callbacks cannot be removed.
+/// Cancels the calls of a connection when its client goes away. The server runs with remote
+/// half-closure allowed, so a client that aborts a request (closes its socket) is seen as
+/// "input closed" long before the connection itself closes (only after the handler answers):
+/// `ClientGoneWatcher`, one per connection, reports both.
 final class ClientDisconnects: Sendable {
-    private struct Connection { var calls: [UInt64: CallCancellation] = [:] }
-    private let connections = Mutex<[ObjectIdentifier: Connection]>([:])
+    private let connections = Mutex<[ObjectIdentifier: [UInt64: CallCancellation]]>([:])
     private let nextId = Atomic<UInt64>(0)
 
-    /// A cancellation that fires if `channel` closes before `release` is called with the token.
+    /// A cancellation that fires if `channel`'s client goes away before `release`.
     func watch(_ channel: any Channel) -> (CallCancellation, token: UInt64) {
         let cancellation = CallCancellation()
         let token = nextId.add(1, ordering: .relaxed).newValue
-        let key = ObjectIdentifier(channel)
-        let isNew = connections.withLock { connections in
-            let isNew = connections[key] == nil
-            connections[key, default: Connection()].calls[token] = cancellation
-            return isNew
-        }
-        if isNew {
-            channel.closeFuture.whenComplete { [weak self] _ in
-                let calls = self?.connections.withLock { $0.removeValue(forKey: key) }
-                calls?.calls.values.forEach { $0.cancel() }
-            }
-        }
-        // A connection that closed already: its closeFuture has completed, so the callback above
-        // runs at once and withdraws the call.
+        connections.withLock { $0[ObjectIdentifier(channel), default: [:]][token] = cancellation }
         return (cancellation, token)
     }
 
     func release(_ channel: any Channel, token: UInt64) {
-        _ = connections.withLock { $0[ObjectIdentifier(channel)]?.calls.removeValue(forKey: token) }
+        connections.withLock { connections in
+            let key = ObjectIdentifier(channel)
+            connections[key]?.removeValue(forKey: token)
+            if connections[key]?.isEmpty == true { connections[key] = nil }
+        }
+    }
+
+    /// The client of `channel` is gone: withdraw its calls.
+    func clientGone(_ channel: any Channel) {
+        let calls = connections.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
+        calls?.values.forEach { $0.cancel() }
+    }
+}
+
+/// Tells `ClientDisconnects` when a connection's client has gone: its input closed (the client
+/// closed or aborted) or the connection became inactive. Passes everything else through.
+final class ClientGoneWatcher: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer  // never unwrapped: reads pass through untouched
+    let disconnects: ClientDisconnects
+
+    init(_ disconnects: ClientDisconnects) { self.disconnects = disconnects }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, event == .inputClosed { disconnects.clientGone(context.channel) }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        disconnects.clientGone(context.channel)
+        context.fireChannelInactive()
     }
 }

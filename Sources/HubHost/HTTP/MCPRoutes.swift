@@ -8,7 +8,7 @@ import NIOCore
 enum MCPRoutes {
     static func add(to router: Router<HubRequestContext>, hub: HubRuntime) {
         let endpoint = MCPEndpoint(hub: hub)
-        let disconnects = ClientDisconnects()
+        let disconnects = hub.clientDisconnects
         let path = RouterPath(hub.config.hub.mcp.path)
         for method in [HTTPRequest.Method.post, .get, .delete] {
             router.on(path, method: method) { request, context in
@@ -50,14 +50,24 @@ enum MCPRoutes {
         }
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
-        let (disconnect, token) = disconnects.watch(context.channel)
-        defer { disconnects.release(context.channel, token: token) }
+        let channel = context.channel
+        let (disconnect, token) = disconnects.watch(channel)
         let answer = await endpoint.handle(MCPHTTPRequest(
             method: method, headers: headers, body: body, requestId: requestId, disconnect: disconnect))
+        // A streamed answer is still working for the client after this handler returns: its
+        // calls stay withdrawable until the stream ends (or fails to write: the client is gone).
+        let done: @Sendable (_ clientGone: Bool) -> Void = { clientGone in
+            if clientGone { disconnect.cancel() }
+            disconnects.release(channel, token: token)
+        }
+        if case .events = answer { return write(answer, requestId: requestId, done: done) }
+        done(false)
         return write(answer, requestId: requestId)
     }
 
-    static func write(_ answer: MCPHTTPResponse, requestId: String) -> Response {
+    static func write(
+        _ answer: MCPHTTPResponse, requestId: String, done: @escaping @Sendable (_ clientGone: Bool) -> Void = { _ in }
+    ) -> Response {
         var fields = HTTPFields()
         fields[HTTPField.Name("X-Request-Id")!] = requestId
         switch answer {
@@ -74,10 +84,16 @@ enum MCPRoutes {
             fields[.cacheControl] = "no-cache"
             add(headers, to: &fields)
             return Response(status: .ok, headers: fields, body: ResponseBody { writer in
-                for await message in messages {
-                    try await writer.write(ByteBuffer(string: "event: message\ndata: \(message.serialized)\n\n"))
+                do {
+                    for await message in messages {
+                        try await writer.write(ByteBuffer(string: "event: message\ndata: \(message.serialized)\n\n"))
+                    }
+                    try await writer.finish(nil)
+                    done(false)
+                } catch {
+                    done(true)
+                    throw error
                 }
-                try await writer.finish(nil)
             })
         }
     }

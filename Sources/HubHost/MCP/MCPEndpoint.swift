@@ -171,7 +171,7 @@ final class MCPEndpoint: Sendable {
             return try await toolsCall(
                 id: id, params: params, caller: caller, revision: MCPRevision.modern, request: request, session: nil)
         case "subscriptions/listen":
-            return listen(id: id, params: params, caller: caller)
+            return listen(id: id, params: params, caller: caller, disconnect: request.disconnect)
         default:
             throw MCPError(.methodNotFound, "method '\(method.clipped(80))' is not served here (this hub serves tools)")
         }
@@ -309,6 +309,7 @@ final class MCPEndpoint: Sendable {
                 throw MCPError(.invalidRequest, "session not found or expired: initialize again", httpStatus: 404)
             }
             forwardToolChanges(for: caller.role, to: outlet, as: JSONRPCMessage.notification("notifications/tools/list_changed", [:]))
+            request.disconnect?.onCancel { outlet.finish() }
             return .events(headers: [("X-Accel-Buffering", "no")], messages: stream)
         } catch {
             return reply(error)
@@ -406,7 +407,7 @@ final class MCPEndpoint: Sendable {
 
     /// `subscriptions/listen` (2026-07-28): an acknowledgement, then `tools/list_changed`
     /// whenever a reload changes what this caller may call.
-    private func listen(id: JSONValue, params: [String: JSONValue], caller: Caller) -> MCPHTTPResponse {
+    private func listen(id: JSONValue, params: [String: JSONValue], caller: Caller, disconnect: CallCancellation?) -> MCPHTTPResponse {
         let wantsTools = params["notifications"]?["toolsListChanged"]?.boolValue == true
         let subscription: JSONValue = ["_meta": [MCPRevision.metaSubscriptionId: id]]
         let (stream, outlet) = AsyncStream<JSONValue>.makeStream(bufferingPolicy: .bufferingNewest(16))
@@ -418,6 +419,7 @@ final class MCPEndpoint: Sendable {
         if wantsTools {
             forwardToolChanges(for: caller.role, to: outlet, as: JSONRPCMessage.notification("notifications/tools/list_changed", subscription))
         }
+        disconnect?.onCancel { outlet.finish() }  // the client closed the stream: end the subscription
         return .events(headers: [("X-Accel-Buffering", "no")], messages: stream)
     }
 

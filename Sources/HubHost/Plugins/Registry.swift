@@ -83,6 +83,9 @@ final class GenerationChanges: Sendable {
         for listener in listeners.withLock({ Array($0.values) }) { listener.yield(generation) }
     }
 
+    /// Open listeners (what the tests wait on before reloading).
+    var listenerCount: Int { listeners.withLock { $0.count } }
+
     /// A stream of generations published from now on; it ends when the consumer stops iterating.
     func subscribe() -> AsyncStream<RegistryGeneration> {
         let id = nextId.add(1, ordering: .relaxed).newValue

@@ -14,6 +14,8 @@ final class HubRuntime: Sendable {
     let authenticator: any CallerAuthenticator
     let audit: any AuditStore
     let services: HubServices
+    /// Withdraws calls whose client went away (the HTTP server reports it, the doors listen).
+    let clientDisconnects = ClientDisconnects()
     private let reloads = ReloadSerializer()
     let logger = Logger(label: "mcp-hub")
 

@@ -22,16 +22,21 @@ enum HubCLI {
     /// must not hold one of the cooperative pool's threads (two on a two-core machine), or every
     /// other test running in parallel stalls behind it.
     static func run(_ arguments: [String], stdin: String? = nil) async throws -> Result {
+        try await run(executable: executable, arguments, stdin: stdin)
+    }
+
+    /// Any program, the same way (the MCP client tests run the Python SDK through it).
+    static func run(executable: String, _ arguments: [String], stdin: String? = nil) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Swift.Result { try runBlocking(arguments, stdin: stdin) })
+                continuation.resume(with: Swift.Result { try runBlocking(executable, arguments, stdin: stdin) })
             }
         }
     }
 
     /// Output goes to temporary files rather than pipes, so a chatty command can never block on
     /// a full pipe while we wait for it.
-    private static func runBlocking(_ arguments: [String], stdin: String?) throws -> Result {
+    private static func runBlocking(_ executable: String, _ arguments: [String], stdin: String?) throws -> Result {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("mcp-hub-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }

@@ -32,7 +32,7 @@ final class ProviderStack: @unchecked Sendable {
     let hub: TestHub
 
     /// `timeoutMs` applies to every tool; `secrets` replaces entries of `defaultSecrets`.
-    init(timeoutMs: Int = 3000, secrets overrides: [String: String] = [:]) throws {
+    init(timeoutMs: Int = 3000, secrets overrides: [String: String] = [:], extraProviders: String = "") throws {
         let fake = try TLSFake()
         self.fake = fake
         let certificates = try TestCertificates.shared()
@@ -47,6 +47,7 @@ final class ProviderStack: @unchecked Sendable {
             providers: [
                 ProviderYAML.socket(timeoutMs: timeoutMs), ProviderYAML.sentry(timeoutMs: timeoutMs),
                 ProviderYAML.netdata(space: Self.netdataSpace, room: Self.netdataRoom, timeoutMs: timeoutMs),
+                extraProviders,
             ].joined(separator: "\n"),
             hubExtra: egress,
             secrets: Self.defaultSecrets.merging(overrides) { $1 })

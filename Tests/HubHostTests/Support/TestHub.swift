@@ -77,7 +77,7 @@ final class TestHub: @unchecked Sendable {
     }
 
     var application: some ApplicationProtocol {
-        Application(router: HubRouter.build(runtime))
+        HubApplication.make(runtime)
     }
 
     /// A token like Supabase's, signed with this hub's HS256 secret.
