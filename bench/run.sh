@@ -72,9 +72,18 @@ mkdir -p bench/results
   export BENCH_METHOD=POST BENCH_BODY='{"message":"hi"}'
   h=$(saturate "http://127.0.0.1:$HUB/providers/template/echo"); hl=$(light "http://127.0.0.1:$HUB/providers/template/echo")
   echo "| hub: template.echo (JWT, RBAC, rate limit, schema, pool, durable audit) | $h | $hl | $(awk "BEGIN {printf \"%.2f×\", $h/$b}") |"
+  # The same tool through the MCP door (2026-07-28 tools/call, JSON response): same stages,
+  # same audit event, plus JSON-RPC framing.
+  export BENCH_MCP_METHOD=tools/call BENCH_MCP_NAME=template_echo
+  export BENCH_BODY='{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"template_echo","arguments":{"message":"hi"},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}'
+  m=$(saturate "http://127.0.0.1:$HUB/mcp"); ml=$(light "http://127.0.0.1:$HUB/mcp")
+  echo "| hub: template.echo through MCP (/mcp tools/call, 2026-07-28) | $m | $ml | $(awk "BEGIN {printf \"%.2f×\", $m/$b}") |"
+  unset BENCH_MCP_METHOD BENCH_MCP_NAME
   export BENCH_BODY='{}'
   s=$(saturate "http://127.0.0.1:$HUB/providers/socket/health"); sl=$(light "http://127.0.0.1:$HUB/providers/socket/health")
   echo "| hub: socket.health → vault secret → egress TLS → nginx (all guards + audit) | $s | $sl | $(awk "BEGIN {printf \"%.2f×\", $s/$b}") |"
+  echo
+  echo "MCP vs REST for the same tool: $(awk "BEGIN {printf \"%.2f×\", $m/$h}") the calls/s (1.00× = no cost; the aim is ≥ 0.83×, i.e. at most 20% more per call)."
   echo
   echo "Hub resident memory after the runs: $(awk '/VmRSS/ {printf "%.1f MiB", $2/1024}' /proc/$(cat "$dir/hub.pid")/status)."
   echo
