@@ -238,6 +238,21 @@ import Testing
         #expect(event.status == .cancelled && event.tool == "nap" && event.channel == .mcp)
     }
 
+    @Test func aTimeoutIsAnIsErrorResultAuditedTimeout() async throws {
+        let hub = try TestHub(
+            providers: ProviderYAML.cFixtureMCP(library: try CFixtures.library(.working), napTimeout: 200),
+            secrets: ["cfixture_token": "x"])
+        let operatorToken = try await hub.token(.opsOperator)
+        try await hub.application.test(.router) { client in
+            let call = MCPWire.modern("tools/call", id: 1, params: ["name": "cfixture_nap", "arguments": ["ms": 5000]])
+            let reply = try await client.mcp(call, token: operatorToken, name: "cfixture_nap")
+            #expect(try reply.result["isError"] == .bool(true))
+            #expect(try reply.text.contains("timeout"))
+        }
+        let event = try #require(try await hub.events().first)
+        #expect(event.status == .timeout && event.channel == .mcp)
+    }
+
     @Test func progressReachesAClientThatAskedForIt() async throws {
         let hub = try TestHub(
             providers: ProviderYAML.cFixtureMCP(library: try CFixtures.library(.working), napTimeout: 5000),
@@ -408,19 +423,9 @@ extension TestClientProtocol {
 extension ProviderYAML {
     /// The C fixture with every tool the MCP tests use.
     static func cFixtureMCP(library: String, rateLimits: String = "", napTimeout: Int = 2000) -> String {
-        """
-          cfixture:
-            library: \(library)
-            vault_key: cfixture_token
-        \(rateLimits)
-            tools:
-              - { name: add, min_role: ops_viewer, timeout_ms: 2000 }
-              - { name: nap, min_role: ops_operator, timeout_ms: \(napTimeout) }
-              - { name: leak, min_role: ops_admin, timeout_ms: 2000 }
-              - { name: peek, min_role: ops_viewer, timeout_ms: 2000 }
-              - { name: throttle, min_role: ops_viewer, timeout_ms: 2000 }
-              - { name: health, min_role: ops_viewer, timeout_ms: 2000 }
-        """
+        cFixture(
+            library: library, rateLimits: rateLimits, napTimeout: napTimeout,
+            extraTools: "      - { name: throttle, min_role: ops_viewer, timeout_ms: 2000 }")
     }
 }
 

@@ -294,29 +294,28 @@ final class MCPEndpoint: Sendable {
     // MARK: GET and DELETE (handshake-era sessions only)
 
     private func get(_ request: MCPHTTPRequest) async -> MCPHTTPResponse {
-        guard request.header("mcp-session-id") != nil else {
-            return .empty(status: 405, headers: [("Allow", "POST")])
-        }
-        let caller: Caller
-        do {
-            caller = try await hub.authenticator.caller(forAuthorization: request.header("authorization"))
-        } catch {
-            return await unauthenticated(request, message: nil)
-        }
-        do throws(MCPError) {
-            let session = try await session(for: request, caller: caller, message: nil)
+        await withOwnSession(request) { caller, session throws(MCPError) in
             guard let (stream, outlet) = sessions.notifications(for: session.id) else {
                 throw MCPError(.invalidRequest, "session not found or expired: initialize again", httpStatus: 404)
             }
             forwardToolChanges(for: caller.role, to: outlet, as: JSONRPCMessage.notification("notifications/tools/list_changed", [:]))
             request.disconnect?.onCancel { outlet.finish() }
             return .events(headers: [("X-Accel-Buffering", "no")], messages: stream)
-        } catch {
-            return reply(error)
         }
     }
 
     private func delete(_ request: MCPHTTPRequest) async -> MCPHTTPResponse {
+        await withOwnSession(request) { _, session throws(MCPError) in
+            sessions.close(session.id)
+            return .empty(status: 204, headers: [])
+        }
+    }
+
+    /// GET and DELETE address a handshake-era session: without one they are not allowed here
+    /// (405); with one, the caller must be who opened it.
+    private func withOwnSession(
+        _ request: MCPHTTPRequest, _ body: (Caller, MCPSessions.Session) throws(MCPError) -> MCPHTTPResponse
+    ) async -> MCPHTTPResponse {
         guard request.header("mcp-session-id") != nil else {
             return .empty(status: 405, headers: [("Allow", "POST")])
         }
@@ -327,9 +326,7 @@ final class MCPEndpoint: Sendable {
             return await unauthenticated(request, message: nil)
         }
         do throws(MCPError) {
-            let session = try await session(for: request, caller: caller, message: nil)
-            sessions.close(session.id)
-            return .empty(status: 204, headers: [])
+            return try body(caller, try await session(for: request, caller: caller, message: nil))
         } catch {
             return reply(error)
         }

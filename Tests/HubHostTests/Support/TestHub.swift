@@ -105,7 +105,8 @@ enum ProviderYAML {
         """
     }
 
-    static func cFixture(library: String, rateLimits: String = "", napTimeout: Int = 300) -> String {
+    /// `extraTools`: more `- { name: … }` lines for the tools list, indented like the others.
+    static func cFixture(library: String, rateLimits: String = "", napTimeout: Int = 300, extraTools: String = "") -> String {
         """
           cfixture:
             library: \(library)
@@ -117,6 +118,7 @@ enum ProviderYAML {
               - { name: leak, min_role: ops_admin, timeout_ms: 2000 }
               - { name: peek, min_role: ops_viewer, timeout_ms: 2000 }
               - { name: health, min_role: ops_viewer, timeout_ms: 2000 }
+        \(extraTools)
         """
     }
 }
