@@ -12,8 +12,9 @@ struct HubSettings: Sendable {
     var vault: VaultSettings
     var audit: AuditSettings
     var egress: EgressSettings
+    var health: HealthSettings
 
-    static let keys = ["listen", "state_dir", "invoke_pool", "auth", "vault", "audit", "egress"]
+    static let keys = ["listen", "state_dir", "invoke_pool", "auth", "vault", "audit", "egress", "health"]
 
     /// Every default, for a config without a `hub:` block.
     init(configDirectory: String) {
@@ -24,6 +25,7 @@ struct HubSettings: Sendable {
         vault = .defaultSettings(stateDirectory: stateDirectory)
         audit = .defaultSettings(stateDirectory: stateDirectory)
         egress = .default
+        health = .default
     }
 
     init(from node: ConfigNode) throws(ConfigError) {
@@ -40,5 +42,6 @@ struct HubSettings: Sendable {
         audit = try mapping.optional("audit").map { (node) throws(ConfigError) in try AuditSettings(from: node, stateDirectory: stateDirectory) }
             ?? .defaultSettings(stateDirectory: stateDirectory)
         egress = try mapping.optional("egress").map { (node) throws(ConfigError) in try EgressSettings(from: node) } ?? .default
+        health = try mapping.optional("health").map { (node) throws(ConfigError) in try HealthSettings(from: node) } ?? .default
     }
 }

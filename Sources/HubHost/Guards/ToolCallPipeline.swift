@@ -9,7 +9,8 @@ final class ToolCallPipeline: Sendable {
     let audit: any AuditStore
 
     init(registry: Registry, authenticator: any CallerAuthenticator, counters: any RateLimitCounters,
-         pool: InvocationPool, audit: any AuditStore) {
+         pool: InvocationPool, audit: any AuditStore, bulkhead: Bulkhead = Bulkhead(), perProviderLimit: Int = .max,
+         health: HealthMonitor? = nil) {
         self.registry = registry
         self.audit = audit
         stages = [
@@ -18,7 +19,7 @@ final class ToolCallPipeline: Sendable {
             Authorize(),
             RateLimit(counters: counters),
             Validate(),
-            Invoke(pool: pool),
+            Invoke(pool: pool, bulkhead: bulkhead, perProviderLimit: perProviderLimit, health: health),
         ]
     }
 

@@ -14,6 +14,11 @@ final class HubRuntime: Sendable {
     let authenticator: any CallerAuthenticator
     let audit: any AuditStore
     let services: HubServices
+    /// Per-provider shares of `pool`.
+    let bulkhead = Bulkhead()
+    /// Bounded, coalesced health probes; the prober runs them on an interval.
+    let health: HealthMonitor
+    private let prober: HealthProber
     private let reloads = ReloadSerializer()
     let logger = Logger(label: "mcp-hub")
 
@@ -27,9 +32,31 @@ final class HubRuntime: Sendable {
         self.audit = audit
         pool = InvocationPool(threads: config.hub.invokePool.threads, queueDepth: config.hub.invokePool.queueDepth)
         registry = Registry(Self.loadGeneration(number: 1, config: config, services: services))
+        health = HealthMonitor(
+            timeout: .milliseconds(config.hub.health.timeoutMs),
+            onChange: Self.auditHealthChange(audit: audit, logger: Logger(label: "mcp-hub")))
+        prober = HealthProber(registry: registry, monitor: health, interval: .milliseconds(config.hub.health.intervalMs))
         pipeline = ToolCallPipeline(
             registry: registry, authenticator: authenticator, counters: InProcessRateLimitCounters(), pool: pool,
-            audit: audit)
+            audit: audit, bulkhead: bulkhead, perProviderLimit: config.hub.invokePool.perProvider, health: health)
+    }
+
+    /// A provider's health changed (seen by the prober or by a caller's health call): one audit
+    /// event and one log line. The first sighting of a healthy provider is no change.
+    static func auditHealthChange(audit: any AuditStore, logger: Logger) -> HealthMonitor.ChangeHandler {
+        { provider, previous, report in
+            guard previous != nil || report.status != "ok" else { return }
+            let words = "\(provider): \(previous ?? "unknown") → \(report.status)" + (report.error.map { ": \($0)" } ?? "")
+            logger.log(level: report.status == "ok" ? .notice : .warning, "health \(LogText.escaped(words))")
+            let event = AdminAuditEvent.make(
+                action: "health.\(provider)", channel: .system, caller: nil, status: report.status == "ok" ? .ok : .error,
+                error: report.status == "ok" ? nil : words, result: try? JSONValue.parse(report.resultText))
+            do {
+                try await audit.append(event)
+            } catch {
+                logger.error("audit: the health change of \(provider) could not be recorded: \(error)")
+            }
+        }
     }
 
     static func loadGeneration(number: Int, config: HubConfig, services: HubServices) -> RegistryGeneration {
@@ -84,6 +111,7 @@ final class HubRuntime: Sendable {
     }
 
     func shutdown() async {
+        prober.stop()
         for provider in registry.generation.providers.values { provider.shutdown() }
         pool.stop()
         await audit.close()
