@@ -38,6 +38,8 @@ final class PostgresAuditStore: AuditStore {
     /// Events spooled locally and not yet in PostgreSQL.
     var spoolBacklog: Int { writerState.spool.backlog }
 
+    func spoolDepth() async -> Int? { spoolBacklog }
+
     func append(_ event: AuditEvent) async throws {
         try await writer.submit(try normalizer.normalize(event))
     }

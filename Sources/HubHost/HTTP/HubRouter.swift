@@ -12,12 +12,7 @@ enum HubRouter {
         let router = Router(context: BasicRequestContext.self)
 
         router.get("/healthz") { _, _ in
-            let generation = hub.registry.generation
-            return json(200, .object([
-                "status": "ok", "generation": .number(Double(generation.number)),
-                "providers_loaded": .number(Double(generation.providers.count)),
-                "providers_failed": .number(Double(generation.failures.count)),
-            ]))
+            json(200, await HubStatus.of(hub))
         }
 
         router.get("/providers") { request, _ in
@@ -50,11 +45,8 @@ enum HubRouter {
         router.post("/admin/reload") { request, _ in
             let requestId = requestId(of: request)
             do {
-                let caller = try await hub.authenticator.caller(forAuthorization: request.headers[.authorization])
-                guard caller.role >= .opsAdmin else {
-                    throw HubError(.forbidden, "reloading requires ops_admin", stage: .authorize)
-                }
-                let generation = try await hub.reload()
+                let caller = try await AdminDoor.admit(hub, request, action: "reload", requestId: requestId)
+                let generation = try await hub.reload(requestedBy: caller, requestId: requestId)
                 return json(200, ReloadSummary.of(generation), requestId: requestId)
             } catch {
                 return reply(.error(error, requestId: requestId, eventId: nil))

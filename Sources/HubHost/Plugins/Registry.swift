@@ -7,12 +7,16 @@ final class RegistryGeneration: Sendable {
     let number: Int
     let providers: [String: LoadedProvider]
     let failures: [PluginLoadError]
+    /// Providers that failed to load in this generation but serve their last good version from
+    /// the previous one (a typo in a pin must not take a working provider offline).
+    let keptPrevious: Set<String>
     private let inFlight = Atomic<Int>(0)
 
-    init(number: Int, providers: [String: LoadedProvider], failures: [PluginLoadError]) {
+    init(number: Int, providers: [String: LoadedProvider], failures: [PluginLoadError], keptPrevious: Set<String> = []) {
         self.number = number
         self.providers = providers
         self.failures = failures
+        self.keptPrevious = keptPrevious
     }
 
     func tool(provider: String, name: String) -> ServedTool? {
