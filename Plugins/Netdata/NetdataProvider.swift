@@ -336,19 +336,13 @@ enum NetdataErrors {
         guard !isHTML(response) else {
             // Cloud answers unknown paths with its web app's HTML page: never echo that.
             return status == 404
-                ? .upstream("netdata: 404 (not a Netdata API path)") : .upstream("netdata: \(status) (non-JSON answer)")
+                ? .upstream("netdata: 404 (not a Netdata API path)")
+                : .upstream(response, message: "netdata: \(status) (non-JSON answer)")
         }
         let body = try? JSONDecoder().decode(NetdataErrorBody.self, from: Data(response.body))
         let said = [body?.errorMsgKey, body?.errorMessage].compactMap { $0?.clipped }.joined(separator: ": ")
         let text = "netdata: \(status)" + (said.isEmpty ? "" : " \(said)")
-        switch status {
-        case 404: return .notFound(text)
-        case 429:
-            let wait = response.header("retry-after").map { "; retry after \($0.clipped)" } ?? ""
-            return .unavailable(text + wait)
-        case 503: return .unavailable(text)
-        default: return .upstream(text)
-        }
+        return .upstream(response, message: text)
     }
 
     private static func isHTML(_ response: HTTPResponse) -> Bool {
