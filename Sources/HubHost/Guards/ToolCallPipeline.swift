@@ -25,13 +25,14 @@ final class ToolCallPipeline: Sendable {
 
     func handle(
         requestId: String, provider: String, tool: String, body: [UInt8], authorization: String?,
-        origin: CallOrigin = .rest
+        origin: CallOrigin = .rest, bodyTooLarge: Bool = false
     ) async -> ToolCallReply {
         let generation = registry.beginCall()
         var request = ToolRequest(
             requestId: requestId, providerName: provider, toolName: tool, body: body, authorization: authorization,
             started: .now, receivedAt: Date(), generation: generation)
         request.origin = origin
+        request.bodyTooLarge = bodyTooLarge
         var failure: HubError?
         do {
             for stage in stages { try await stage.apply(to: &request) }

@@ -10,6 +10,9 @@ enum HubRouter {
 
     static func build(_ hub: HubRuntime) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        // First, so it wraps every route and the not-found responder: whatever is refused leaves
+        // in the contract's error shape.
+        router.add(middleware: ContractErrorMiddleware())
 
         router.get("/healthz") { _, _ in
             json(200, await HubStatus.of(hub))
@@ -73,16 +76,12 @@ enum HubRouter {
     static func callTool(_ hub: HubRuntime, _ request: Request, provider: String, tool: String) async -> Response {
         let requestId = requestId(of: request)
         var request = request
-        let body: ByteBuffer
-        do {
-            body = try await request.collectBody(upTo: maxBodyBytes)
-        } catch {
-            let tooLarge = HubError(.invalidInput, "the body exceeds \(maxBodyBytes) bytes", stage: .validate)
-            return reply(.error(tooLarge, requestId: requestId, eventId: nil))
-        }
+        // An oversized body still goes through the pipeline: authenticated, refused at validate,
+        // audited — like every other refusal.
+        let body = try? await request.collectBody(upTo: maxBodyBytes)
         return reply(await hub.pipeline.handle(
-            requestId: requestId, provider: provider, tool: tool, body: Array(buffer: body),
-            authorization: request.headers[.authorization]))
+            requestId: requestId, provider: provider, tool: tool, body: body.map { Array(buffer: $0) } ?? [],
+            authorization: request.headers[.authorization], bodyTooLarge: body == nil))
     }
 
     /// The caller's X-Request-Id when it is a sane token, else a fresh one.
