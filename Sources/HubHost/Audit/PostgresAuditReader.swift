@@ -15,8 +15,9 @@ final class PostgresAuditReader: @unchecked Sendable {
     }
 
     func query(_ query: AuditQuery, as viewer: AuditViewer) throws -> AuditPage {
-        guard let sub = UUID(uuidString: viewer.callerId) else {
-            throw AuditStoreError.invalidUUID(field: "viewer caller_id", value: viewer.callerId)
+        let subject = viewer.callerId ?? AuditViewer.operatorSubject
+        guard let sub = UUID(uuidString: subject) else {
+            throw AuditStoreError.invalidUUID(field: "viewer caller_id", value: subject)
         }
         let claims: [String: Any] = [
             "sub": sub.uuidString.lowercased(),

@@ -119,7 +119,7 @@ final class SQLiteAuditReader: @unchecked Sendable {
         var filter = AuditFilterSQL<SQLiteValue>(marker: "?")
         // The visibility rule comes first and is not a filter the viewer controls.
         if !viewer.seesEverything {
-            let own = try Self.uuidText(viewer.callerId, field: "viewer caller_id")
+            let own = try Self.uuidText(viewer.callerId ?? AuditViewer.operatorSubject, field: "viewer caller_id")
             filter.add([.text(own)]) { "caller_id = \($0[0])" }
         }
         if let provider = query.provider { filter.add([.text(provider)]) { "provider = \($0[0])" } }
