@@ -244,7 +244,7 @@ struct ConfigTests {
         #expect(configError("providers: {}\nprovider: {}\n")?.description
             == "\(file):2:1: provider: unknown key 'provider' (expected hub, providers)")
         #expect(configError("hub:\n  listen_on: x\nproviders: {}\n")?.description
-            == "\(file):2:3: hub.listen_on: unknown key 'listen_on' (expected listen, state_dir, invoke_pool, auth, vault, audit, egress)")
+            == "\(file):2:3: hub.listen_on: unknown key 'listen_on' (expected listen, state_dir, invoke_pool, auth, vault, audit, egress, health, http)")
     }
 
     @Test func wrongTypeNamesTheExpectedType() {

@@ -13,8 +13,9 @@ struct HubSettings: Sendable {
     var audit: AuditSettings
     var egress: EgressSettings
     var health: HealthSettings
+    var http: HTTPServerSettings
 
-    static let keys = ["listen", "state_dir", "invoke_pool", "auth", "vault", "audit", "egress", "health"]
+    static let keys = ["listen", "state_dir", "invoke_pool", "auth", "vault", "audit", "egress", "health", "http"]
 
     /// Every default, for a config without a `hub:` block.
     init(configDirectory: String) {
@@ -26,6 +27,7 @@ struct HubSettings: Sendable {
         audit = .defaultSettings(stateDirectory: stateDirectory)
         egress = .default
         health = .default
+        http = .default
     }
 
     init(from node: ConfigNode) throws(ConfigError) {
@@ -43,5 +45,6 @@ struct HubSettings: Sendable {
             ?? .defaultSettings(stateDirectory: stateDirectory)
         egress = try mapping.optional("egress").map { (node) throws(ConfigError) in try EgressSettings(from: node) } ?? .default
         health = try mapping.optional("health").map { (node) throws(ConfigError) in try HealthSettings(from: node) } ?? .default
+        http = try mapping.optional("http").map { (node) throws(ConfigError) in try HTTPServerSettings(from: node) } ?? .default
     }
 }
