@@ -60,7 +60,7 @@ struct Invoke: RequestStage {
             throw HubError(.unavailable, "the hub is at capacity; retry shortly", stage: .invoke,
                            headers: [(name: "Retry-After", value: "1")])
         }
-        let scrub = SecretRedactor(secrets: context.secretsRead + provider.services.secretsToScrub())
+        let scrub = context.redactor
         switch outcome {
         case .timedOut:
             var error = HubError(.timeout, "\(tool.qualifiedName) did not finish within \(tool.policy.timeoutMs) ms", stage: .invoke)

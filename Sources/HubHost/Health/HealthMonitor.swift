@@ -98,7 +98,7 @@ final class HealthMonitor: Sendable {
             slots.withLock { $0[name]?.threadSince = nil }
             return Self.down("\(name): no thread to run the health probe on")
         }
-        let scrub = SecretRedactor(secrets: context.secretsRead + provider.services.secretsToScrub())
+        let scrub = context.redactor
         switch outcome {
         case .timedOut, .cancelled:
             var report = Self.down("\(name): no answer within \(Int(bound / .milliseconds(1))) ms (health probe bound)")
