@@ -81,7 +81,7 @@ struct Invoke: RequestStage {
             request.outcome = ToolOutcome(
                 result: result, resultText: text, hostsContacted: context.hostsContacted, refusals: context.refusals)
         case .returned(let status):
-            let message = scrub.redact(context.error?.message ?? StatusName.of(status))
+            let message = LogText.escaped(scrub.redact(context.error?.message ?? StatusName.of(status)))
             var error = HubError(
                 Self.code(for: status), Self.words(for: status, tool: tool, message: message, context: context),
                 stage: .invoke)

@@ -102,7 +102,7 @@ enum AuditEventBuilder {
             callerId: request.caller?.id, callerRole: request.caller?.role.rawValue ?? "unknown",
             team: request.caller?.team, status: failure?.auditStatus ?? .ok, stage: (failure?.stage ?? .invoke).rawValue,
             payload: payload(of: request), result: failure == nil ? request.outcome?.resultText : nil,
-            error: failure.map { $0.reason ?? $0.message } ?? refusalNote(request.outcome?.refusals ?? []),
+            error: (failure.map { $0.reason ?? $0.message } ?? refusalNote(request.outcome?.refusals ?? [])).map(LogText.escaped),
             durationMs: Int((ContinuousClock.now - request.started) / .milliseconds(1)),
             hostname: uniqueHosts.isEmpty ? nil : uniqueHosts.joined(separator: ","),
             severity: severity, createdAt: request.receivedAt, channel: request.origin.channel,
