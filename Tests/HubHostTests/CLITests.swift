@@ -337,3 +337,11 @@ import FoundationNetworking
         #expect(verify.status == 0 && verify.stdout == "audit chain intact: 2 rows verified\n", "\(verify)")
     }
 }
+
+/// Fault 17: `mcp-hub --version` answers.
+@Suite struct VersionFlagTests {
+    @Test func versionPrintsTheHubVersion() async throws {
+        let result = try await HubCLI.run(["--version"])
+        #expect(result.status == 0 && result.stdout.contains(HubVersion.current), "\(result)")
+    }
+}
