@@ -297,6 +297,20 @@ import FoundationNetworking
         #expect(broken.status == 2, "\(broken)")
         let altered = events[1].id.uuidString.lowercased()
         #expect(broken.stdout.contains("audit chain broken at seq 2 (id \(altered)): row_hash check failed"), "\(broken)")
+        #expect(broken.stdout.hasPrefix("audit chain BROKEN after 1 intact rows: "), "row 1 is intact, row 2 is not: \(broken)")
+    }
+
+    /// Fault 10: a key saved with CR LF is stored without either; a CR or LF inside is refused
+    /// rather than stored to fail upstream.
+    @Test func secretsSetStripsCRLFAndRefusesControlCharacters() async throws {
+        let workspace = try Workspace()
+        try HubSecrets.set(configPath: workspace.config, name: "socket_api_key", value: Data("sktsec_abc\r\n".utf8))
+        let backend = try SecretStores.backend(for: try ConfigLoader.load(path: workspace.config).hub.vault)
+        #expect(try backend.read("socket_api_key")?.value == "sktsec_abc")
+        #expect(throws: CommandFailure.self) {
+            try HubSecrets.set(configPath: workspace.config, name: "socket_api_key", value: Data("sktsec\rabc\n".utf8))
+        }
+        #expect(try backend.read("socket_api_key")?.value == "sktsec_abc", "the refused value changed nothing")
     }
 
     // MARK: end to end

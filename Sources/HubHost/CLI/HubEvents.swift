@@ -144,7 +144,8 @@ public enum HubAuditCommands {
         let report = try await store.verify()
         await store.close()
         if let broken = report.firstBreak {
-            return Report(text: "audit chain BROKEN after \(report.rows) rows: \(broken)", intact: false)
+            // `rows` counts the broken row too: the intact prefix is one shorter.
+            return Report(text: "audit chain BROKEN after \(report.rows - 1) intact rows: \(broken)", intact: false)
         }
         return Report(text: "audit chain intact: \(report.rows) rows verified", intact: true)
     }
