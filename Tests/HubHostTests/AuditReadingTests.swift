@@ -65,4 +65,27 @@ import Testing
         }
         await runtime.shutdown()
     }
+
+    /// Fault 7 on PostgreSQL: the checkpoint file next to the spool anchors the head.
+    @Test func postgresVerifyCatchesDeletedNewestRows() async throws {
+        let database = try TestDatabase()
+        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("mcp-hub-pg-anchor-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: spool) }
+        let store = try PostgresAuditStore(conninfo: database.conninfo, spoolDirectory: spool.path)
+        for index in 0..<3 {
+            try await store.append(AuditFixtures.event(caller: UUID().uuidString.lowercased(), request: "anchor-\(index)"))
+        }
+        #expect(try await store.verify().isIntact)
+        let anchored = try #require(store.checkpoints.recorded().first)
+
+        let connection = try database.connect()
+        try connection.execute("ALTER TABLE ops.run_events DISABLE TRIGGER USER")
+        try connection.execute("DELETE FROM ops.run_events WHERE seq >= \(anchored.seq)")
+        try connection.execute("ALTER TABLE ops.run_events ENABLE TRIGGER USER")
+
+        let report = try await store.verify()
+        #expect(report.firstBreak?.check == .checkpoint, "\(report)")
+        #expect(report.firstBreak?.seq == anchored.seq)
+        await store.close()
+    }
 }

@@ -300,6 +300,28 @@ import FoundationNetworking
         #expect(broken.stdout.hasPrefix("audit chain BROKEN after 1 intact rows: "), "row 1 is intact, row 2 is not: \(broken)")
     }
 
+    /// Fault 7: deleting the newest rows (triggers dropped) leaves a chain that links; the
+    /// checkpoint file outside the database still names the head that is gone.
+    @Test func auditVerifyCatchesATruncatedTail() async throws {
+        let workspace = try Workspace()
+        let events = Self.sampleEvents(caller: UUID().uuidString.lowercased(), other: UUID().uuidString.lowercased())
+        try await Self.fillAudit(workspace, events)
+        let database = "\(workspace.state)/audit.sqlite3"
+        let anchors = try String(contentsOfFile: database + ".checkpoints", encoding: .utf8)
+        #expect(anchors.split(separator: "\n").last?.hasPrefix("3 ") == true, "the head at close is anchored: \(anchors)")
+        let mode = try FileManager.default.attributesOfItem(atPath: database + ".checkpoints")[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o600)
+
+        let connection = try SQLiteConnection(path: database)
+        try connection.execute("DROP TRIGGER run_events_no_delete")
+        try connection.execute("DELETE FROM run_events WHERE seq >= 2")
+
+        let truncated = try await workspace.mcpHub("audit", "verify")
+        #expect(truncated.status == 2, "\(truncated)")
+        #expect(truncated.stdout.contains("audit chain broken at seq 3 (id (missing)): checkpoint check failed"), "\(truncated)")
+        #expect(truncated.stdout.contains("no row: the chain ends at seq 1"), "\(truncated)")
+    }
+
     /// Fault 10: a key saved with CR LF is stored without either; a CR or LF inside is refused
     /// rather than stored to fail upstream.
     @Test func secretsSetStripsCRLFAndRefusesControlCharacters() async throws {
