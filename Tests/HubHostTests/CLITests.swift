@@ -207,6 +207,20 @@ import FoundationNetworking
         #expect(schema.contains(#""required":["message"]"#))
     }
 
+    /// Fault 10: the bundled providers refuse empty settings; `--settings` lets them be inspected.
+    @Test(arguments: [
+        ("Socket", #"{"org_slug":"acme"}"#), ("Sentry", #"{"org_slug":"acme"}"#),
+        ("Netdata", #"{"space_id":"6f1b3f2e-0000-4000-8000-000000000001","room_id":"6f1b3f2e-0000-4000-8000-000000000002"}"#),
+    ])
+    func pluginInspectTakesTheProvidersSettings(_ provider: String, _ settings: String) async throws {
+        let library = RepositoryPaths.providerLibrary(provider)
+        let refused = try await HubCLI.run(["plugin", "inspect", library])
+        #expect(refused.status != 0 && refused.stderr.contains("--settings"), "\(refused)")
+        let result = try await HubCLI.run(["plugin", "inspect", library, "--settings", settings])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("provider:  \(provider.lowercased()) "), "\(result.stdout)")
+    }
+
     @Test func pluginInspectNamesWhatANonProviderLacks() async throws {
         let zlib = "/lib/x86_64-linux-gnu/libz.so.1"
         try #require(FileManager.default.fileExists(atPath: zlib))

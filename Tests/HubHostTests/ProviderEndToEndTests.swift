@@ -320,6 +320,24 @@ private func everythingVisible(_ replies: [HubReply], _ events: [AuditEvent]) th
         #expect(try healthy.json == ["status": "ok"], "\(healthy.text)")
         #expect(try rejected.json == ["status": "down", "error": "netdata: token rejected"], "\(rejected.text)")
     }
+
+    /// Fault 10: a valid token that cannot see the configured space (or room) is `down`: every
+    /// tool would fail.
+    @Test func healthIsDownWhenTheConfiguredSpaceOrRoomIsInaccessible() async throws {
+        let stack = try ProviderStack()
+        let token = try await stack.hub.token(.opsViewer)
+        let (noSpace, noRoom) = try await stack.test { client in
+            try stack.fake.setVendorState(#"{"netdata_space":"6f1b3f2e-0000-4000-8000-00000000ffff"}"#)
+            let noSpace = try await client.health("netdata", token: token)
+            try stack.fake.setVendorState(
+                #"{"netdata_space":"\#(ProviderStack.netdataSpace)","netdata_room":"6f1b3f2e-0000-4000-8000-00000000eeee"}"#)
+            return (noSpace, try await client.health("netdata", token: token))
+        }
+        #expect(try noSpace.json["status"] == "down", "\(noSpace.text)")
+        #expect(try noSpace.json["error"]?.stringValue?.contains("space \(ProviderStack.netdataSpace) is not accessible") == true, "\(noSpace.text)")
+        #expect(try noRoom.json["status"] == "down", "\(noRoom.text)")
+        #expect(try noRoom.json["error"]?.stringValue?.contains("room \(ProviderStack.netdataRoom) is not in space") == true, "\(noRoom.text)")
+    }
 }
 
 @Suite("Hub behaviour with real providers") struct ProviderRuntimeTests {

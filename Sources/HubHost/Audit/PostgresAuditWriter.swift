@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// The PostgreSQL store's writer: its connection, the spool and the forwarder. Used only on the
 /// writer thread (`GroupCommitQueue`), so the chain, the connection and the spool order need no lock.
@@ -188,6 +189,9 @@ final class PostgresAuditWriter: @unchecked Sendable {
             let fresh = try PostgresConnection(conninfo: conninfo)
             connection = fresh
             retryDelay = Self.firstRetryDelay
+            if lastProblem != nil {
+                Self.logger.notice("audit: PostgreSQL is reachable again; forwarding \(spool.backlog) spooled events")
+            }
             lastProblem = nil
             return fresh
         } catch {
@@ -198,7 +202,13 @@ final class PostgresAuditWriter: @unchecked Sendable {
         }
     }
 
+    private static let logger = Logger(label: "mcp-hub.audit")
+
+    /// Logged once per outage, not per retry: an admin must learn that events are spooling.
     private func lostConnection(_ error: PostgresError) {
+        if lastProblem == nil {
+            Self.logger.error("audit: PostgreSQL is unreachable (\(error.description)); events are spooled locally (\(spool.backlog) so far) until it returns")
+        }
         lastProblem = error.description
         connection = nil
         nextAttempt = Date().addingTimeInterval(retryDelay)

@@ -63,6 +63,9 @@ struct Invoke: RequestStage {
         let scrub = context.redactor
         switch outcome {
         case .timedOut:
+            HostTable.logger.warning("\(tool.qualifiedName) timed out after \(tool.policy.timeoutMs) ms", metadata: [
+                "request_id": .string(request.requestId), "hosts": .string(context.hostsContactedSoFar.joined(separator: ",")),
+            ])
             var error = HubError(.timeout, "\(tool.qualifiedName) did not finish within \(tool.policy.timeoutMs) ms", stage: .invoke)
             error.hostsContacted = context.hostsContactedSoFar
             throw error
