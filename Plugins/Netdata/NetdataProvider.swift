@@ -50,12 +50,37 @@ final class NetdataProvider: Provider {
             return HealthStatus(status: .down, error: "netdata: \(error.message)")
         }
         switch response.status {
-        case 200..<300: return HealthStatus(status: .ok)
+        case 200..<300: return roomHealth(call)
         case 401, 403: return HealthStatus(status: .down, error: "netdata: token rejected")
         case 429: return HealthStatus(status: .degraded, error: "netdata: rate limited")
         default: return HealthStatus(status: .down, error: "netdata: HTTP \(response.status)")
         }
     }
+
+    /// A valid token is not enough: every tool reads the configured space and room, so health is
+    /// `down` when the token cannot see them (the tools would all fail).
+    private func roomHealth(_ call: Call) -> HealthStatus {
+        let response: HTTPResponse
+        do {
+            response = try cloud.send(method: "GET", path: "/api/v2/spaces/\(cloud.spaceID)/rooms", body: nil, call: call).response
+        } catch {
+            return HealthStatus(status: .down, error: "netdata: \(error.message)")
+        }
+        switch response.status {
+        case 200..<300:
+            let rooms = (try? JSONDecoder().decode([RoomEntry].self, from: Data(response.body))) ?? []
+            guard rooms.contains(where: { $0.id == cloud.roomID }) else {
+                return HealthStatus(status: .down, error: "netdata: room \(cloud.roomID) is not in space \(cloud.spaceID) or not visible to this token")
+            }
+            return HealthStatus(status: .ok)
+        case 401, 403, 404:
+            return HealthStatus(status: .down, error: "netdata: space \(cloud.spaceID) is not accessible with this token (HTTP \(response.status))")
+        case 429: return HealthStatus(status: .degraded, error: "netdata: rate limited")
+        default: return HealthStatus(status: .down, error: "netdata: HTTP \(response.status) listing the rooms of space \(cloud.spaceID)")
+        }
+    }
+
+    private struct RoomEntry: Decodable { var id: String }
 }
 
 // MARK: - metrics.query
@@ -336,19 +361,13 @@ enum NetdataErrors {
         guard !isHTML(response) else {
             // Cloud answers unknown paths with its web app's HTML page: never echo that.
             return status == 404
-                ? .upstream("netdata: 404 (not a Netdata API path)") : .upstream("netdata: \(status) (non-JSON answer)")
+                ? .upstream("netdata: 404 (not a Netdata API path)")
+                : .upstream(response, message: "netdata: \(status) (non-JSON answer)")
         }
         let body = try? JSONDecoder().decode(NetdataErrorBody.self, from: Data(response.body))
         let said = [body?.errorMsgKey, body?.errorMessage].compactMap { $0?.clipped }.joined(separator: ": ")
         let text = "netdata: \(status)" + (said.isEmpty ? "" : " \(said)")
-        switch status {
-        case 404: return .notFound(text)
-        case 429:
-            let wait = response.header("retry-after").map { "; retry after \($0.clipped)" } ?? ""
-            return .unavailable(text + wait)
-        case 503: return .unavailable(text)
-        default: return .upstream(text)
-        }
+        return .upstream(response, message: text)
     }
 
     private static func isHTML(_ response: HTTPResponse) -> Bool {

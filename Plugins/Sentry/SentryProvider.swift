@@ -335,22 +335,16 @@ enum SentryErrors {
         let body = try? JSONDecoder().decode(SentryErrorBody.self, from: Data(response.body))
         let said = body?.detail?.text.map { " \($0.clipped)" } ?? ""
         let text = "sentry: \(response.status)\(said)"
-        switch response.status {
-        case 404: return .notFound(text)
-        case 429: return .unavailable(text + retryHint(response))
-        case 503: return .unavailable(text)
-        default: return .upstream(text)
-        }
+        return .upstream(response, message: text, retryAfter: retryAfter(response))
     }
 
     /// Relay sends Retry-After; the REST API sends only X-Sentry-Rate-Limit-Reset (epoch seconds).
-    private static func retryHint(_ response: HTTPResponse) -> String {
-        if let after = response.header("retry-after") { return "; retry after \(after.clipped)" }
+    private static func retryAfter(_ response: HTTPResponse) -> String? {
+        if let after = response.header("retry-after") { return after }
         if let reset = response.header("x-sentry-rate-limit-reset").flatMap(Double.init) {
-            let seconds = max(0, Int((reset - Date().timeIntervalSince1970).rounded(.up)))
-            return "; retry after \(seconds)"
+            return String(max(0, Int((reset - Date().timeIntervalSince1970).rounded(.up))))
         }
-        return ""
+        return nil
     }
 }
 

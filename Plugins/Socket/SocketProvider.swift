@@ -323,14 +323,7 @@ enum SocketJSON {
         let message = (try? JSONDecoder().decode(SocketErrorBody.self, from: Data(response.body)))?.error?.message
         let said = message.map { " \($0.clipped)" } ?? ""
         let text = "socket: \(response.status)\(said)"
-        switch response.status {
-        case 404: return .notFound(text)
-        case 429:
-            let wait = response.header("retry-after").map { "; retry after \($0.clipped)" } ?? ""
-            return .unavailable(text + wait)
-        case 503: return .unavailable(text)
-        default: return .upstream(text)
-        }
+        return .upstream(response, message: text)
     }
 }
 

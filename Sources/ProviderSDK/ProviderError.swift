@@ -106,4 +106,12 @@ extension ProviderError {
         default: return .upstream(message)
         }
     }
+
+    /// `upstreamStatus` for a whole response: its status and its `Retry-After` (or `retryAfter`,
+    /// for a vendor that says it another way). Every provider maps upstream failures through
+    /// this one function, so a vendor's 429 is the vendor's limit with its wait, and its
+    /// 401/403 points the admin at the vault secret, the same way for all of them.
+    public static func upstream(_ response: HTTPResponse, message: String, retryAfter: String? = nil) -> ProviderError {
+        upstreamStatus(response.status, retryAfter: retryAfter ?? response.header("retry-after"), message: message)
+    }
 }

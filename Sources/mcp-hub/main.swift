@@ -8,6 +8,7 @@ struct MCPHub: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mcp-hub",
         abstract: "The gateway through which agents call ops providers, with RBAC, vault, egress guards and an audit trail.",
+        version: HubVersion.current,
         subcommands: [Serve.self, Plugin.self, Secrets.self, Token.self, Events.self, Audit.self])
 }
 
@@ -32,9 +33,11 @@ struct Plugin: ParsableCommand {
     struct Inspect: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show what a provider library declares: ABI, tools, schemas, secrets, hosts.")
         @Argument(help: "The provider's shared library (.so).") var library: String
+        @Option(help: "The provider's settings as a JSON object, as the config's `settings:` would give them.")
+        var settings: String = "{}"
 
         func run() throws {
-            try reportingFailures { print(try PluginInspector.describe(libraryPath: library)) }
+            try reportingFailures { print(try PluginInspector.describe(libraryPath: library, settings: settings)) }
         }
     }
 }

@@ -200,6 +200,8 @@ class Socket:
     @staticmethod
     def error(status, message=None, retry_after=None):
         extra = {"Retry-After": str(retry_after if retry_after is not None else 60)} if status == 429 else {}
+        if status == 503 and retry_after is not None:
+            extra = {"Retry-After": str(retry_after)}
         text = message or Socket.MESSAGES.get(status, "Error")
         return json_response(status, {"error": {"message": text, "details": None}}, extra)
 

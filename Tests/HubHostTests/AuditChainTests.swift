@@ -20,7 +20,7 @@ struct AuditChainTests {
         #expect(Self.sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         let event = AuditFixtures.everyOutcome()[0]
         let fields = AuditChain.fields(of: event, seq: 1)
-        #expect(fields.count == 17)
+        #expect(fields.count == 20, "chain v2: the 17 fields of v1 plus channel, protocol_version, provider_version")
         let expected = Self.sha256Hex(AuditChain.genesis + AuditChain.canonicalText(fields: fields))
         #expect(AuditChain.rowHash(prevHash: AuditChain.genesis, event: event, seq: 1) == expected)
     }

@@ -207,6 +207,20 @@ import FoundationNetworking
         #expect(schema.contains(#""required":["message"]"#))
     }
 
+    /// Fault 10: the bundled providers refuse empty settings; `--settings` lets them be inspected.
+    @Test(arguments: [
+        ("Socket", #"{"org_slug":"acme"}"#), ("Sentry", #"{"org_slug":"acme"}"#),
+        ("Netdata", #"{"space_id":"6f1b3f2e-0000-4000-8000-000000000001","room_id":"6f1b3f2e-0000-4000-8000-000000000002"}"#),
+    ])
+    func pluginInspectTakesTheProvidersSettings(_ provider: String, _ settings: String) async throws {
+        let library = RepositoryPaths.providerLibrary(provider)
+        let refused = try await HubCLI.run(["plugin", "inspect", library])
+        #expect(refused.status != 0 && refused.stderr.contains("--settings"), "\(refused)")
+        let result = try await HubCLI.run(["plugin", "inspect", library, "--settings", settings])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("provider:  \(provider.lowercased()) "), "\(result.stdout)")
+    }
+
     @Test func pluginInspectNamesWhatANonProviderLacks() async throws {
         let zlib = "/lib/x86_64-linux-gnu/libz.so.1"
         try #require(FileManager.default.fileExists(atPath: zlib))
@@ -297,6 +311,42 @@ import FoundationNetworking
         #expect(broken.status == 2, "\(broken)")
         let altered = events[1].id.uuidString.lowercased()
         #expect(broken.stdout.contains("audit chain broken at seq 2 (id \(altered)): row_hash check failed"), "\(broken)")
+        #expect(broken.stdout.hasPrefix("audit chain BROKEN after 1 intact rows: "), "row 1 is intact, row 2 is not: \(broken)")
+    }
+
+    /// Fault 7: deleting the newest rows (triggers dropped) leaves a chain that links; the
+    /// checkpoint file outside the database still names the head that is gone.
+    @Test func auditVerifyCatchesATruncatedTail() async throws {
+        let workspace = try Workspace()
+        let events = Self.sampleEvents(caller: UUID().uuidString.lowercased(), other: UUID().uuidString.lowercased())
+        try await Self.fillAudit(workspace, events)
+        let database = "\(workspace.state)/audit.sqlite3"
+        let anchors = try String(contentsOfFile: database + ".checkpoints", encoding: .utf8)
+        #expect(anchors.split(separator: "\n").last?.hasPrefix("3 ") == true, "the head at close is anchored: \(anchors)")
+        let mode = try FileManager.default.attributesOfItem(atPath: database + ".checkpoints")[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o600)
+
+        let connection = try SQLiteConnection(path: database)
+        try connection.execute("DROP TRIGGER run_events_no_delete")
+        try connection.execute("DELETE FROM run_events WHERE seq >= 2")
+
+        let truncated = try await workspace.mcpHub("audit", "verify")
+        #expect(truncated.status == 2, "\(truncated)")
+        #expect(truncated.stdout.contains("audit chain broken at seq 3 (id (missing)): checkpoint check failed"), "\(truncated)")
+        #expect(truncated.stdout.contains("no row: the chain ends at seq 1"), "\(truncated)")
+    }
+
+    /// Fault 10: a key saved with CR LF is stored without either; a CR or LF inside is refused
+    /// rather than stored to fail upstream.
+    @Test func secretsSetStripsCRLFAndRefusesControlCharacters() async throws {
+        let workspace = try Workspace()
+        try HubSecrets.set(configPath: workspace.config, name: "socket_api_key", value: Data("sktsec_abc\r\n".utf8))
+        let backend = try SecretStores.backend(for: try ConfigLoader.load(path: workspace.config).hub.vault)
+        #expect(try backend.read("socket_api_key")?.value == "sktsec_abc")
+        #expect(throws: CommandFailure.self) {
+            try HubSecrets.set(configPath: workspace.config, name: "socket_api_key", value: Data("sktsec\rabc\n".utf8))
+        }
+        #expect(try backend.read("socket_api_key")?.value == "sktsec_abc", "the refused value changed nothing")
     }
 
     // MARK: end to end
@@ -335,5 +385,13 @@ import FoundationNetworking
         // Both calls were recorded, and the chain the server wrote verifies.
         let verify = try await workspace.mcpHub("audit", "verify")
         #expect(verify.status == 0 && verify.stdout == "audit chain intact: 2 rows verified\n", "\(verify)")
+    }
+}
+
+/// Fault 17: `mcp-hub --version` answers.
+@Suite struct VersionFlagTests {
+    @Test func versionPrintsTheHubVersion() async throws {
+        let result = try await HubCLI.run(["--version"])
+        #expect(result.status == 0 && result.stdout.contains(HubVersion.current), "\(result)")
     }
 }

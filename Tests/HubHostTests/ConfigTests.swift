@@ -244,7 +244,7 @@ struct ConfigTests {
         #expect(configError("providers: {}\nprovider: {}\n")?.description
             == "\(file):2:1: provider: unknown key 'provider' (expected hub, providers)")
         #expect(configError("hub:\n  listen_on: x\nproviders: {}\n")?.description
-            == "\(file):2:3: hub.listen_on: unknown key 'listen_on' (expected listen, state_dir, invoke_pool, auth, vault, audit, egress)")
+            == "\(file):2:3: hub.listen_on: unknown key 'listen_on' (expected listen, state_dir, invoke_pool, auth, vault, audit, egress, health, http)")
     }
 
     @Test func wrongTypeNamesTheExpectedType() {
@@ -571,7 +571,13 @@ struct ConfigTests {
 
     @Test func unreadableFileIsAnError() {
         let error = #expect(throws: ConfigError.self) { try ConfigLoader.load(path: "/nonexistent/provider-config.yaml") }
-        #expect(error?.description == "cannot read config file '/nonexistent/provider-config.yaml'")
+        #expect(error?.description == "cannot read config file '/nonexistent/provider-config.yaml' (/nonexistent/provider-config.yaml): no such file; pass --config FILE")
+    }
+
+    /// Fault 17: a key without its colon is reported on its own line, not the next one.
+    @Test func aSyntaxErrorNamesTheLineWithTheMistake() {
+        let error = configError("hub:\n  listen 127.0.0.1:8080\n  state_dir: x\nproviders: {}\n")
+        #expect(error?.mark?.line == 2, "\(error?.description ?? "")")
     }
 
     // MARK: Scalar resolution

@@ -86,6 +86,12 @@ struct EgressAttackTests {
         Attack(url: "https://localhost/ok", expected: "localhost resolves to 127.0.0.1, a loopback address"),
         Attack(url: "https://api.socket.dev:8443/ok", expected: "port 8443 on 'api.socket.dev' is refused"),
         Attack(url: "https://API.Socket.Dev.evil.example/ok", expected: "host 'api.socket.dev.evil.example' is not in the provider's allowed_hosts"),
+        // Fault 13: a gate refuses what it would have to decode, and never echoes a CR/LF.
+        Attack(url: "https://api%2Esocket%2Edev/ok", expected: "its host part contains '%' (hosts must be written plainly, not encoded)"),
+        Attack(url: "https://api.socket.dev%00.evil.example/ok", expected: "its host part contains '%'"),
+        Attack(url: "https://api.socket.dev/ok\r\nX-Injected: yes", expected: "contains a control character or space (U+000D)"),
+        Attack(url: "https://api.socket.dev\\@evil.example/ok", expected: "its host part contains '\\'"),
+        Attack(url: "https://аpi.socket.dev/ok", expected: "a non-ASCII character (write the host in punycode)"),
     ]
 
     @Test("refused with a precise reason; the fake sees no connection", arguments: attacks)
@@ -95,6 +101,7 @@ struct EgressAttackTests {
             for: fake, extraConnectTo: [ConnectTo(host: "api.socket.dev", port: 8443, connectHost: "127.0.0.1", connectPort: fake.port)]))
         let message = try #require(refusal(send(client, attack.url)), "\(attack.url) was not refused")
         #expect(message.contains(attack.expected), "\(message)")
+        #expect(!message.contains("\r") && !message.contains("\n"), "a refusal quotes nothing that breaks a line")
         let stats = try fake.stats()
         #expect(stats.requests == 0)
         #expect(stats.connections == 0)
@@ -565,5 +572,73 @@ struct EgressConcurrencyTests {
         let response = try send(client, "https://api.socket.dev/v0/quota", headers: [("Authorization", "Basic \(basic)")]).get()
         #expect(response.status == 200)
         #expect(json(response.body)["maxQuota"] as? Int == 1000)
+    }
+}
+
+/// Fault 13: both tables checked against the IANA special-purpose address registries entry by
+/// entry, at each entry's first and last address. The expectations are the registries' own
+/// "globally reachable" column (written out here independently of the classifier's tables).
+@Suite("Address classifier against the IANA registries")
+struct IANARegistryTests {
+    struct Entry: Sendable, CustomTestStringConvertible {
+        var block: String
+        var reachable: Bool
+        var testDescription: String { "\(block) \(reachable ? "reachable" : "blocked")" }
+    }
+
+    static let ipv4: [Entry] = [
+        .init(block: "0.0.0.0/8", reachable: false), .init(block: "0.0.0.0/32", reachable: false),
+        .init(block: "10.0.0.0/8", reachable: false), .init(block: "100.64.0.0/10", reachable: false),
+        .init(block: "127.0.0.0/8", reachable: false), .init(block: "169.254.0.0/16", reachable: false),
+        .init(block: "172.16.0.0/12", reachable: false), .init(block: "192.0.0.0/29", reachable: false),
+        .init(block: "192.0.0.8/32", reachable: false), .init(block: "192.0.0.9/32", reachable: true),
+        .init(block: "192.0.0.10/32", reachable: true), .init(block: "192.0.0.170/32", reachable: false),
+        .init(block: "192.0.0.171/32", reachable: false), .init(block: "192.0.2.0/24", reachable: false),
+        .init(block: "192.31.196.0/24", reachable: true), .init(block: "192.52.193.0/24", reachable: true),
+        .init(block: "192.88.99.0/24", reachable: false),  // deprecated 6to4 relay anycast: kept blocked
+        .init(block: "192.168.0.0/16", reachable: false), .init(block: "192.175.48.0/24", reachable: true),
+        .init(block: "198.18.0.0/15", reachable: false), .init(block: "198.51.100.0/24", reachable: false),
+        .init(block: "203.0.113.0/24", reachable: false), .init(block: "240.0.0.0/4", reachable: false),
+        .init(block: "255.255.255.255/32", reachable: false),
+        .init(block: "224.0.0.0/4", reachable: false),  // multicast (its own registry)
+    ]
+
+    /// ::ffff:0:0/96, 64:ff9b::/96 and 2002::/16 carry an IPv4 address and are judged by it
+    /// (`embeddedIPv4`); they are covered by the classifier cases above.
+    static let ipv6: [Entry] = [
+        .init(block: "::1/128", reachable: false), .init(block: "::/128", reachable: false),
+        .init(block: "64:ff9b:1::/48", reachable: false), .init(block: "100::/64", reachable: false),
+        .init(block: "100:0:0:1::/64", reachable: false),
+        .init(block: "2001::/32", reachable: false),  // Teredo: N/A in the registry; blocked
+        .init(block: "2001:1::1/128", reachable: true), .init(block: "2001:1::2/128", reachable: true),
+        .init(block: "2001:1::3/128", reachable: true), .init(block: "2001:2::/48", reachable: false),
+        .init(block: "2001:3::/32", reachable: true), .init(block: "2001:4:112::/48", reachable: true),
+        .init(block: "2001:10::/28", reachable: false), .init(block: "2001:20::/28", reachable: true),
+        .init(block: "2001:30::/28", reachable: true),
+        // The rest of 2001::/23, between and after the named sub-blocks.
+        .init(block: "2001:1::4/128", reachable: false), .init(block: "2001:5::/32", reachable: false),
+        .init(block: "2001:40::/26", reachable: false), .init(block: "2001:100::/24", reachable: false),
+        .init(block: "2001:db8::/32", reachable: false), .init(block: "2620:4f:8000::/48", reachable: true),
+        .init(block: "3fff::/20", reachable: false), .init(block: "5f00::/16", reachable: false),
+        .init(block: "fc00::/7", reachable: false), .init(block: "fe80::/10", reachable: false),
+        .init(block: "ff00::/8", reachable: false),
+    ]
+
+    static func firstAndLast(_ text: String) throws -> [IPAddress] {
+        let block = try CIDR(text)
+        var last = block.network.bytes
+        for index in last.indices {
+            let hostBits = min(max((index + 1) * 8 - block.prefixLength, 0), 8)
+            last[index] |= UInt8(truncatingIfNeeded: (1 << hostBits) - 1)
+        }
+        return [block.network, last.count == 4 ? IPAddress(ipv4: last) : IPAddress(ipv6: last)]
+    }
+
+    @Test(arguments: ipv4 + ipv6)
+    func firstAndLastAddressFollowTheRegistry(_ entry: Entry) throws {
+        for address in try Self.firstAndLast(entry.block) {
+            let range = AddressClassifier.nonPublicRange(of: address)
+            #expect((range == nil) == entry.reachable, "\(address) in \(entry.block): \(range ?? "public")")
+        }
     }
 }

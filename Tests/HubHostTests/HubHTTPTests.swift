@@ -291,7 +291,8 @@ import Testing
                     uri: "/providers/cfixture/\(tool)", method: .post, headers: Self.headers(token ?? admin), body: ByteBuffer(string: body))
             }
             #expect(try await call("add", #"{"a":1,"b":1}"#).status == .ok)
-            #expect(try await call("leak", "{}").status == .notFound)
+            // A secret nobody stored is a misconfiguration: 503 saying what to run, not 404.
+            #expect(try await call("leak", "{}").status == .serviceUnavailable)
             #expect(try await call("nap", #"{"ms":2000}"#).status == .gatewayTimeout)
             #expect(try await call("add", #"{"a":1,"b":1}"#).status == .tooManyRequests)
             #expect(try await call("add", #"{"a":1,"b":1}"#, "garbage").status == .unauthorized)
@@ -302,7 +303,7 @@ import Testing
             #expect(events.prefix(4).allSatisfy {
                 $0.callerId == "7d1c4f9e-3a52-4b8e-9d6f-2c1a0b9e8d7f" && $0.callerRole == "ops_admin" && $0.team == "platform"
             })
-            #expect(events[1].error == "cfixture.leak: secret 'cfixture_token' is not in the vault")
+            #expect(events[1].error == "cfixture.leak: secret 'cfixture_token' is not in the vault; an admin must run: mcp-hub secrets set cfixture_token")
             #expect(Set(events.map(\.requestId)).count == 5)
             #expect(events.allSatisfy { $0.provider == "cfixture" })
         }

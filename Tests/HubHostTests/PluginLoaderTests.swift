@@ -69,7 +69,7 @@ import Testing
     /// still load.
     @Test(arguments: [
         (CFixtures.Variant.wrongMajor, "abi: ABI major 2, host speaks 1"),
-        (.newerMinor, "abi: ABI 1.99 is newer than the host's 1.0"),
+        (.newerMinor, "abi: ABI 1.99 is newer than the host's 1.1"),
         (.noInit, "entry point: the library does not export hub_provider_init"),
         (.initFails, "init: hub_provider_init returned HUB_E_INTERNAL: cfixture refuses to start: no upstream configured"),
         (.badSchema, "schema: tool 'add': input schema:"),
@@ -109,7 +109,7 @@ import Testing
         let failure = try #require(generation.failures.first).description
         #expect(failure.hasPrefix("cfixture: \(library): tools: tool 'subtract' is listed in the config at "))
         #expect(failure.contains("provider-config.yaml:7:"))
-        #expect(failure.hasSuffix("but the library does not export it (it exports: add, leak, nap, peek)"))
+        #expect(failure.hasSuffix("but the library does not export it (it exports: add, leak, nap, peek, rejected, throttle)"))
     }
 
     @Test func aSHA256PinMismatchIsRefusedBeforeAnyProviderCodeRuns() throws {

@@ -102,7 +102,7 @@ struct PostgresAuditStoreTests {
             _ = try PostgresAuditStore(conninfo: database.conninfo, spoolDirectory: spool.path)
             Issue.record("store opened without its table")
         } catch let error as AuditStoreError {
-            #expect(error.description.contains("infra/sql/migrations/001_ops_run_events.sql"))
+            #expect(error.description.contains("infra/sql/migrations/") && error.description.contains("001_ops_run_events.sql"))
             #expect(error.description.contains("ops.run_events does not exist"))
         }
     }

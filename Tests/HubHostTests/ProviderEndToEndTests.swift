@@ -105,12 +105,15 @@ private func everythingVisible(_ replies: [HubReply], _ events: [AuditEvent]) th
     }
 
     @Test(arguments: [
-        UpstreamFailure(socketStatus: 401, hubStatus: 502, code: "upstream_error", words: ["socket: 401", "Request not authenticated"]),
         UpstreamFailure(
-            socketStatus: 403, hubStatus: 502, code: "upstream_error", words: ["socket: 403", "Insufficient max_quota for API method"]),
+            socketStatus: 401, hubStatus: 502, code: "upstream_error",
+            words: ["socket: 401", "Request not authenticated", "rejected the hub's credential", "check vault secret 'socket_api_key'"]),
         UpstreamFailure(
-            socketStatus: 429, hubStatus: 503, code: "unavailable",
-            words: ["socket: 429", "Insufficient quota for API route", "retry after 30"]),
+            socketStatus: 403, hubStatus: 502, code: "upstream_error",
+            words: ["socket: 403", "Insufficient max_quota for API method", "check vault secret 'socket_api_key'"]),
+        UpstreamFailure(
+            socketStatus: 429, hubStatus: 429, code: "rate_limited",
+            words: ["socket: 429", "Insufficient quota for API route", "socket's vendor", "retry in 30 s"]),
     ])
     func socketErrorsMapToTheContract(_ failure: UpstreamFailure) async throws {
         let stack = try ProviderStack()
@@ -126,7 +129,7 @@ private func everythingVisible(_ replies: [HubReply], _ events: [AuditEvent]) th
 
         let events = try await stack.hub.events()
         let event = try #require(events.first)
-        #expect(event.status == .error && event.stage == "invoke")
+        #expect(event.status == (failure.hubStatus == 429 ? .rateLimited : .error) && event.stage == "invoke")
         #expect(event.hostname == "api.socket.dev")
         #expect(try !everythingVisible([reply], events).contains(ProviderStack.socketKey))
     }
@@ -316,6 +319,24 @@ private func everythingVisible(_ replies: [HubReply], _ events: [AuditEvent]) th
         }
         #expect(try healthy.json == ["status": "ok"], "\(healthy.text)")
         #expect(try rejected.json == ["status": "down", "error": "netdata: token rejected"], "\(rejected.text)")
+    }
+
+    /// Fault 10: a valid token that cannot see the configured space (or room) is `down`: every
+    /// tool would fail.
+    @Test func healthIsDownWhenTheConfiguredSpaceOrRoomIsInaccessible() async throws {
+        let stack = try ProviderStack()
+        let token = try await stack.hub.token(.opsViewer)
+        let (noSpace, noRoom) = try await stack.test { client in
+            try stack.fake.setVendorState(#"{"netdata_space":"6f1b3f2e-0000-4000-8000-00000000ffff"}"#)
+            let noSpace = try await client.health("netdata", token: token)
+            try stack.fake.setVendorState(
+                #"{"netdata_space":"\#(ProviderStack.netdataSpace)","netdata_room":"6f1b3f2e-0000-4000-8000-00000000eeee"}"#)
+            return (noSpace, try await client.health("netdata", token: token))
+        }
+        #expect(try noSpace.json["status"] == "down", "\(noSpace.text)")
+        #expect(try noSpace.json["error"]?.stringValue?.contains("space \(ProviderStack.netdataSpace) is not accessible") == true, "\(noSpace.text)")
+        #expect(try noRoom.json["status"] == "down", "\(noRoom.text)")
+        #expect(try noRoom.json["error"]?.stringValue?.contains("room \(ProviderStack.netdataRoom) is not in space") == true, "\(noRoom.text)")
     }
 }
 

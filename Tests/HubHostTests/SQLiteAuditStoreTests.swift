@@ -100,3 +100,21 @@ struct SQLiteAuditStoreTests {
         await #expect(throws: AuditStoreError.closed) { try await store.append(AuditFixtures.event(caller: nil)) }
     }
 }
+
+/// Fault 16: the audit database and its -wal/-shm are 0600 even in a 0755 folder under a 022 umask.
+@Suite struct AuditFileModeTests {
+    @Test func theDatabaseAndItsWALAndSHMAre0600() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mcp-hub-modes-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("audit.sqlite3").path
+        let store = try SQLiteAuditStore(path: path)
+        try await store.append(AuditFixtures.event(caller: UUID().uuidString.lowercased()))
+        for file in [path, path + "-wal", path + "-shm"] {
+            let attributes = try FileManager.default.attributesOfItem(atPath: file)
+            let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
+            #expect(mode == 0o600, "\(file) is \(String(mode, radix: 8))")
+        }
+        await store.close()
+    }
+}

@@ -559,6 +559,30 @@ private func expectFailure(
     }
 }
 
+/// Fault 8: after Supabase rotates its signing key, a token with the new kid is accepted within
+/// seconds (the default refetch bound), not after up to a minute; made-up kids still cost at
+/// most one fetch per bound.
+@Suite struct JWKSPromptRotationTests {
+    @Test func aNewKidIsFetchedWithinTwoSecondsOfTheLastFetch() async throws {
+        let clock = TestClock()
+        let old = try await SigningKey.es256()
+        let new = try await SigningKey.es256()
+        let source = FakeJWKS(jwks(old))
+        let verifier = makeVerifier(clock: clock, jwks: source)
+        _ = try await verifier.authenticate(authorizationHeader: "Bearer \(signed(userClaims(now: clock.now), with: old))")
+
+        source.serve(jwks(old, new))
+        clock.advance(1)
+        await expectFailure(.unknownKey, verifier, token: try signed(userClaims(now: clock.now), with: new))
+        #expect(source.fetches == 1, "within the bound: no fetch")
+        clock.advance(1)
+        let caller = try await verifier.authenticate(authorizationHeader: "Bearer \(signed(userClaims(now: clock.now), with: new))")
+        #expect(caller.id == userID)
+        #expect(source.fetches == 2)
+        #expect(TokenVerifierSettings(issuer: issuer).minRefetchIntervalSeconds <= 5)
+    }
+}
+
 extension Data {
     fileprivate init(base64URL text: Substring) {
         var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")

@@ -127,6 +127,9 @@ struct ChainBreak: Sendable, Equatable, CustomStringConvertible {
         case prevHash = "prev_hash"
         /// row_hash does not match the row's own columns: the row was altered after it was written.
         case rowHash = "row_hash"
+        /// A recorded checkpoint (`AuditCheckpoints`) names a row that is gone or differs: the
+        /// newest rows were removed, or the chain was rewritten from that point.
+        case checkpoint
     }
 
     var seq: Int64
@@ -147,6 +150,12 @@ struct ChainVerifier {
     private(set) var firstBreak: ChainBreak?
     private var lastSeq: Int64 = 0
     private var lastHash = AuditChain.genesis
+    /// Anchors recorded outside the table: seq → row_hash.
+    private var checkpoints: [Int64: String] = [:]
+
+    init(checkpoints: [AuditCheckpoints.Checkpoint] = []) {
+        for checkpoint in checkpoints { self.checkpoints[checkpoint.seq] = checkpoint.rowHash }
+    }
 
     /// Returns false once a break is found (callers stop reading).
     mutating func check(_ row: AuditChainRow) -> Bool {
@@ -161,6 +170,8 @@ struct ChainVerifier {
             let recomputed = AuditChain.rowHash(prevHash: row.prevHash, fields: row.fields)
             if recomputed != row.rowHash {
                 firstBreak = ChainBreak(seq: row.seq, id: id, check: .rowHash, expected: recomputed, found: row.rowHash)
+            } else if let anchored = checkpoints[row.seq], anchored != row.rowHash {
+                firstBreak = ChainBreak(seq: row.seq, id: id, check: .checkpoint, expected: anchored, found: row.rowHash)
             }
         }
         lastSeq = row.seq
@@ -168,5 +179,15 @@ struct ChainVerifier {
         return firstBreak == nil
     }
 
-    var report: ChainReport { ChainReport(rows: rows, firstBreak: firstBreak) }
+    /// The verdict once every row was read: a checkpoint beyond the last row means the tail
+    /// was cut off.
+    var report: ChainReport {
+        if firstBreak == nil, let beyond = checkpoints.filter({ $0.key > lastSeq }).min(by: { $0.key < $1.key }) {
+            let cut = ChainBreak(
+                seq: beyond.key, id: "(missing)", check: .checkpoint, expected: beyond.value,
+                found: "no row: the chain ends at seq \(lastSeq)")
+            return ChainReport(rows: rows + 1, firstBreak: cut)
+        }
+        return ChainReport(rows: rows, firstBreak: firstBreak)
+    }
 }

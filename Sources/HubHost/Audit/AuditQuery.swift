@@ -41,8 +41,26 @@ struct AuditQuery: Sendable {
 
 /// Who is reading: an ops_admin sees every event, anyone else only their own.
 struct AuditViewer: Sendable {
-    var callerId: String
+    /// The caller's uuid; nil only for `localOperator`, who is nobody's caller.
+    var callerId: String?
     var role: OpsRole
+
+    init(callerId: String, role: OpsRole) {
+        self.callerId = callerId
+        self.role = role
+    }
+
+    private init(operator role: OpsRole) {
+        callerId = nil
+        self.role = role
+    }
+
+    /// The person at the hub's console (`mcp-hub events`): reads everything, as an admin, and
+    /// has no caller id — there is no token. A store that needs a subject for row-level security
+    /// uses `AuditViewer.operatorSubject`, which no real caller can hold.
+    static let localOperator = AuditViewer(operator: .opsAdmin)
+    /// The nil uuid: Supabase never issues it as a `sub`.
+    static let operatorSubject = "00000000-0000-0000-0000-000000000000"
 
     var seesEverything: Bool { role == .opsAdmin }
 }

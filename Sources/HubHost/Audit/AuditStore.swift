@@ -15,6 +15,13 @@ protocol AuditStore: Sendable {
     func verify() async throws -> ChainReport
     /// Finishes pending appends and releases connections. Appends after close fail.
     func close() async
+    /// Events held in a local spool because the database is unreachable; nil for a store that
+    /// never spools. `/healthz` reports it (degraded while it is above zero).
+    func spoolDepth() async -> Int?
+}
+
+extension AuditStore {
+    func spoolDepth() async -> Int? { nil }
 }
 
 /// Why the audit trail refused or could not do something. Each case names the thing at fault.

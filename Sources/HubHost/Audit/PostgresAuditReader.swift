@@ -15,8 +15,9 @@ final class PostgresAuditReader: @unchecked Sendable {
     }
 
     func query(_ query: AuditQuery, as viewer: AuditViewer) throws -> AuditPage {
-        guard let sub = UUID(uuidString: viewer.callerId) else {
-            throw AuditStoreError.invalidUUID(field: "viewer caller_id", value: viewer.callerId)
+        let subject = viewer.callerId ?? AuditViewer.operatorSubject
+        guard let sub = UUID(uuidString: subject) else {
+            throw AuditStoreError.invalidUUID(field: "viewer caller_id", value: subject)
         }
         let claims: [String: Any] = [
             "sub": sub.uuidString.lowercased(),
@@ -64,11 +65,11 @@ final class PostgresAuditReader: @unchecked Sendable {
 
     /// Walks the chain in seq order, in chunks, inside one repeatable-read snapshot. Runs as the
     /// hub's own role (the table owner), which row-level security does not restrict.
-    func verify() throws -> ChainReport {
+    func verify(checkpoints: [AuditCheckpoints.Checkpoint] = []) throws -> ChainReport {
         try withConnection { connection throws(PostgresError) in
             try connection.execute("begin isolation level repeatable read read only")
             defer { _ = try? connection.execute("commit") }
-            var verifier = ChainVerifier()
+            var verifier = ChainVerifier(checkpoints: checkpoints)
             var after: Int64 = 0
             while true {
                 let rows = try connection.execute(

@@ -14,6 +14,7 @@ final class PostgresAuditStore: AuditStore {
     private let writer: GroupCommitQueue<AuditEvent>
     private let readerThread: BlockingExecutor
     private let reader: PostgresAuditReader
+    let checkpoints: AuditCheckpoints
 
     /// Connects, checks the schema, and opens (or resumes) the spool in `spoolDirectory`.
     ///
@@ -24,7 +25,9 @@ final class PostgresAuditStore: AuditStore {
         let connection = try Self.connectIfReachable(conninfo)
         if let connection { try Self.checkSchema(on: connection) }
         let spool = try AuditSpool(directory: spoolDirectory)
-        let writerState = PostgresAuditWriter(conninfo: conninfo, spool: spool, connection: connection)
+        // Next to the spool: local, 0600, and not in the database an attacker would edit.
+        checkpoints = AuditCheckpoints(path: spoolDirectory + "/chain-checkpoints")
+        let writerState = PostgresAuditWriter(conninfo: conninfo, spool: spool, connection: connection, checkpoints: checkpoints)
         self.writerState = writerState
         writer = GroupCommitQueue(
             name: "audit-postgres-writer", maxBatch: 1_000,
@@ -38,6 +41,8 @@ final class PostgresAuditStore: AuditStore {
     /// Events spooled locally and not yet in PostgreSQL.
     var spoolBacklog: Int { writerState.spool.backlog }
 
+    func spoolDepth() async -> Int? { spoolBacklog }
+
     func append(_ event: AuditEvent) async throws {
         try await writer.submit(try normalizer.normalize(event))
     }
@@ -49,7 +54,8 @@ final class PostgresAuditStore: AuditStore {
 
     func verify() async throws -> ChainReport {
         let reader = self.reader
-        return try await readerThread.run { try reader.verify() }
+        let anchors = checkpoints.recorded()
+        return try await readerThread.run { try reader.verify(checkpoints: anchors) }
     }
 
     func close() async {

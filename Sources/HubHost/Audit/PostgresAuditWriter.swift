@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// The PostgreSQL store's writer: its connection, the spool and the forwarder. Used only on the
 /// writer thread (`GroupCommitQueue`), so the chain, the connection and the spool order need no lock.
@@ -19,10 +20,14 @@ final class PostgresAuditWriter: @unchecked Sendable {
     /// The last reason PostgreSQL could not be written (for diagnostics), nil when healthy.
     private(set) var lastProblem: String?
 
-    init(conninfo: String, spool: AuditSpool, connection: PostgresConnection?) {
+    /// Anchors of the chain outside the database (`AuditCheckpoints`).
+    let checkpoints: AuditCheckpoints?
+
+    init(conninfo: String, spool: AuditSpool, connection: PostgresConnection?, checkpoints: AuditCheckpoints? = nil) {
         self.conninfo = conninfo
         self.spool = spool
         self.connection = connection
+        self.checkpoints = checkpoints
     }
 
     // MARK: group commit
@@ -118,15 +123,20 @@ final class PostgresAuditWriter: @unchecked Sendable {
     private func insert(_ events: [AuditEvent], on connection: PostgresConnection, skipExisting: Bool) throws(PostgresError) {
         try connection.execute("BEGIN")
         do {
-            try insertInTransaction(events, on: connection, skipExisting: skipExisting)
+            let head = try insertInTransaction(events, on: connection, skipExisting: skipExisting)
             try connection.execute("COMMIT")
+            if let head { checkpoints?.committed(seq: head.seq, rowHash: head.rowHash) }
         } catch {
             if connection.isConnected { _ = try? connection.execute("ROLLBACK") }
             throw error
         }
     }
 
-    private func insertInTransaction(_ events: [AuditEvent], on connection: PostgresConnection, skipExisting: Bool) throws(PostgresError) {
+    /// Returns the new head (nil when nothing was inserted).
+    @discardableResult
+    private func insertInTransaction(
+        _ events: [AuditEvent], on connection: PostgresConnection, skipExisting: Bool
+    ) throws(PostgresError) -> (seq: Int64, rowHash: String)? {
         try connection.execute(PostgresAuditSQL.lockChain)
         var pending = events
         if skipExisting {
@@ -134,7 +144,7 @@ final class PostgresAuditWriter: @unchecked Sendable {
             let existing = Set(try connection.execute(PostgresAuditSQL.existingIds, [ids]).rows.compactMap { $0[0] })
             pending.removeAll { existing.contains($0.id.uuidString.lowercased()) }
         }
-        guard !pending.isEmpty else { return }
+        guard !pending.isEmpty else { return nil }
         try normalizeJSON(&pending, on: connection)
         let head = try connection.execute(PostgresAuditSQL.head)
         let headSeq = head.rows.first.flatMap { $0[0] }.flatMap { Int64($0) } ?? 0
@@ -152,6 +162,7 @@ final class PostgresAuditWriter: @unchecked Sendable {
                 connectionLost: false
             )
         }
+        return linked.last.map { ($0.seq, $0.rowHash) }
     }
 
     private func normalizeJSON(_ events: inout [AuditEvent], on connection: PostgresConnection) throws(PostgresError) {
@@ -178,6 +189,9 @@ final class PostgresAuditWriter: @unchecked Sendable {
             let fresh = try PostgresConnection(conninfo: conninfo)
             connection = fresh
             retryDelay = Self.firstRetryDelay
+            if lastProblem != nil {
+                Self.logger.notice("audit: PostgreSQL is reachable again; forwarding \(spool.backlog) spooled events")
+            }
             lastProblem = nil
             return fresh
         } catch {
@@ -188,7 +202,13 @@ final class PostgresAuditWriter: @unchecked Sendable {
         }
     }
 
+    private static let logger = Logger(label: "mcp-hub.audit")
+
+    /// Logged once per outage, not per retry: an admin must learn that events are spooling.
     private func lostConnection(_ error: PostgresError) {
+        if lastProblem == nil {
+            Self.logger.error("audit: PostgreSQL is unreachable (\(error.description)); events are spooled locally (\(spool.backlog) so far) until it returns")
+        }
         lastProblem = error.description
         connection = nil
         nextAttempt = Date().addingTimeInterval(retryDelay)

@@ -10,12 +10,18 @@ final class SQLiteAuditStore: AuditStore {
     private let writer: GroupCommitQueue<AuditEvent>
     private let readerThread: BlockingExecutor
     private let reader: SQLiteAuditReader
+    private let writerState: SQLiteAuditWriter
+    /// `<path>.checkpoints`: the chain's anchors outside the database.
+    let checkpoints: AuditCheckpoints
 
     /// Opens (creating if needed) the database at `path` and its schema.
     init(path: String, resultCapBytes: Int = AuditResultCap.defaultBytes) throws {
         self.path = path
         normalizer = AuditEventNormalizer(resultCap: AuditResultCap(maxBytes: resultCapBytes))
-        let writerState = try SQLiteAuditWriter(path: path)
+        let checkpoints = AuditCheckpoints(path: path + ".checkpoints")
+        self.checkpoints = checkpoints
+        let writerState = try SQLiteAuditWriter(path: path, checkpoints: checkpoints)
+        self.writerState = writerState
         reader = try SQLiteAuditReader(path: path)
         writer = GroupCommitQueue(name: "audit-sqlite-writer", maxBatch: 2_000) { events in
             writerState.commit(events)
@@ -34,11 +40,14 @@ final class SQLiteAuditStore: AuditStore {
 
     func verify() async throws -> ChainReport {
         let reader = self.reader
-        return try await readerThread.run { try reader.verify() }
+        let anchors = checkpoints.recorded()
+        return try await readerThread.run { try reader.verify(checkpoints: anchors) }
     }
 
     func close() async {
         await writer.shutdown()
+        // The last head as an anchor too, whatever the interval said.
+        if let head = writerState.lastWritten { checkpoints.committed(seq: head.seq, rowHash: head.rowHash, force: true) }
         readerThread.stop()
     }
 }
@@ -48,8 +57,12 @@ final class SQLiteAuditWriter: @unchecked Sendable {
     private let connection: SQLiteConnection
     private let insert: SQLiteStatement
     private let head: SQLiteStatement
+    private let checkpoints: AuditCheckpoints?
+    /// The head this writer last committed (writer thread only; read after shutdown).
+    private(set) var lastWritten: (seq: Int64, rowHash: String)?
 
-    init(path: String) throws(SQLiteError) {
+    init(path: String, checkpoints: AuditCheckpoints? = nil) throws(SQLiteError) {
+        self.checkpoints = checkpoints
         connection = try SQLiteConnection(path: path)
         try connection.execute(SQLiteAuditSchema.pragmas)
         try SQLiteAuditSchema.createOrUpgrade(connection)
@@ -83,7 +96,8 @@ final class SQLiteAuditWriter: @unchecked Sendable {
             try head.bind([])
             let (seq, hash) = try head.step() ? (head.integer(0), head.text(1) ?? AuditChain.genesis) : (0, AuditChain.genesis)
             try head.bind([])  // release the read cursor before writing
-            for row in AuditChain.link(events, afterSeq: seq, headHash: hash) {
+            let linked = AuditChain.link(events, afterSeq: seq, headHash: hash)
+            for row in linked {
                 let fields = AuditChain.fields(of: row.event, seq: row.seq)
                 var values: [SQLiteValue] = [.integer(row.seq)]
                 for (index, field) in fields.enumerated().dropFirst() {
@@ -99,6 +113,10 @@ final class SQLiteAuditWriter: @unchecked Sendable {
                 try insert.run(values)
             }
             try connection.execute("COMMIT")
+            if let last = linked.last {
+                lastWritten = (last.seq, last.rowHash)
+                checkpoints?.committed(seq: last.seq, rowHash: last.rowHash)
+            }
         } catch {
             try? connection.execute("ROLLBACK")
             throw error
@@ -119,7 +137,7 @@ final class SQLiteAuditReader: @unchecked Sendable {
         var filter = AuditFilterSQL<SQLiteValue>(marker: "?")
         // The visibility rule comes first and is not a filter the viewer controls.
         if !viewer.seesEverything {
-            let own = try Self.uuidText(viewer.callerId, field: "viewer caller_id")
+            let own = try Self.uuidText(viewer.callerId ?? AuditViewer.operatorSubject, field: "viewer caller_id")
             filter.add([.text(own)]) { "caller_id = \($0[0])" }
         }
         if let provider = query.provider { filter.add([.text(provider)]) { "provider = \($0[0])" } }
@@ -150,8 +168,8 @@ final class SQLiteAuditReader: @unchecked Sendable {
         return try AuditRowColumns.page(rows, limit: limit)
     }
 
-    func verify() throws -> ChainReport {
-        var verifier = ChainVerifier()
+    func verify(checkpoints: [AuditCheckpoints.Checkpoint] = []) throws -> ChainReport {
+        var verifier = ChainVerifier(checkpoints: checkpoints)
         // One read transaction: a consistent snapshot of the chain while the writer goes on.
         try connection.execute("BEGIN")
         defer { try? connection.execute("COMMIT") }

@@ -18,6 +18,7 @@ final class SQLiteConnection {
 
     init(path: String) throws(SQLiteError) {
         self.path = path
+        if path != ":memory:" { PrivateFile.create(path) }
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &db, flags, nil)
@@ -134,4 +135,18 @@ enum SQLiteValue: Sendable {
     case text(String)
 
     init(_ text: String?) { self = text.map(SQLiteValue.text) ?? .null }
+}
+
+/// Files the hub creates are 0600, whatever the umask and whatever the folder's mode. SQLite
+/// gives its `-wal` and `-shm` files the database file's mode, so creating the database file
+/// 0600 first (and tightening one a looser umask made earlier) covers all three.
+enum PrivateFile {
+    static func create(_ path: String) {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if descriptor >= 0 {
+            fchmod(descriptor, 0o600)
+            close(descriptor)
+        }
+        for suffix in ["-wal", "-shm", "-journal"] { chmod(path + suffix, 0o600) }
+    }
 }

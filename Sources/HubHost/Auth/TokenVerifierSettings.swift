@@ -15,7 +15,9 @@ struct TokenVerifierSettings: Sendable, Equatable {
     /// How long a fetched JWKS is trusted. Supabase's edge caches it for 10 minutes.
     var jwksCacheSeconds: Int
     /// Lower bound between two JWKS fetches, so tokens with made-up `kid`s cannot turn the
-    /// hub into a request amplifier against Supabase.
+    /// hub into a request amplifier against Supabase. Two seconds: a rotated-in key is accepted
+    /// within seconds, while a flood of made-up kids costs Supabase one request per 2 s
+    /// (and concurrent ones share it).
     var minRefetchIntervalSeconds: Int
 
     init(
@@ -24,7 +26,7 @@ struct TokenVerifierSettings: Sendable, Equatable {
         allowedAlgorithms: Set<String> = ["ES256", "RS256", "HS256"],
         leewaySeconds: Int = 30,
         jwksCacheSeconds: Int = 600,
-        minRefetchIntervalSeconds: Int = 30
+        minRefetchIntervalSeconds: Int = 2
     ) {
         self.issuer = issuer
         self.audience = audience

@@ -121,7 +121,7 @@ public enum HubEvents {
         let store = try AuditStores.open(config.hub.audit)
         let page: AuditPage
         do {
-            page = try await store.query(query, as: AuditViewer(callerId: "", role: .opsAdmin))
+            page = try await store.query(query, as: .localOperator)
         } catch {
             await store.close()
             throw error
@@ -144,7 +144,8 @@ public enum HubAuditCommands {
         let report = try await store.verify()
         await store.close()
         if let broken = report.firstBreak {
-            return Report(text: "audit chain BROKEN after \(report.rows) rows: \(broken)", intact: false)
+            // `rows` counts the broken row too: the intact prefix is one shorter.
+            return Report(text: "audit chain BROKEN after \(report.rows - 1) intact rows: \(broken)", intact: false)
         }
         return Report(text: "audit chain intact: \(report.rows) rows verified", intact: true)
     }
@@ -156,9 +157,29 @@ extension HubRuntime {
         let query = try filters.query()
         do {
             return EventRendering.json(try await audit.query(query, as: AuditViewer(callerId: caller.id, role: caller.role)))
-        } catch AuditStoreError.invalidCursor(let cursor) {
-            // A cursor the store never issued is the caller's mistake, not a server fault.
-            throw HubError(.invalidInput, "cursor '\(cursor)' was not issued by this hub", stage: .validate)
+        } catch let error as AuditStoreError {
+            throw error.hubError
+        }
+    }
+}
+
+extension AuditStoreError {
+    /// What a reader of the trail is told: their own mistakes are 400, an unreachable database
+    /// is 503 (events are still being recorded, to the spool), anything else a server fault.
+    var hubError: HubError {
+        switch self {
+        case .invalidCursor(let cursor):
+            HubError(.invalidInput, "cursor '\(cursor)' was not issued by this hub", stage: .validate)
+        case .invalidUUID(let field, let value):
+            HubError(.invalidInput, "\(field) '\(LogText.escaped(value))' is not a uuid", stage: .validate)
+        case .invalidSeverity(let value):
+            HubError(.invalidInput, "severity '\(LogText.escaped(value))' is not low, medium, high or critical", stage: .validate)
+        case .unavailable:
+            HubError(
+                .unavailable, "the audit database is unreachable; events are being spooled and will be queryable when it returns",
+                stage: .audit, reason: description, headers: [(name: "Retry-After", value: "5")])
+        case .closed, .invalidJSON, .schemaMissing, .database:
+            HubError(.internal, "the audit trail could not be read", stage: .audit, reason: description)
         }
     }
 }

@@ -5,9 +5,18 @@ import Foundation
 /// shell history or a process listing.
 public enum HubSecrets {
     public static func set(configPath: String, name: String, value: Data) throws {
-        var text = String(decoding: value, as: UTF8.self)
-        // `echo value | mcp-hub secrets set` adds a newline that is not part of the secret.
-        if text.hasSuffix("\r\n") { text.removeLast(2) } else if text.hasSuffix("\n") { text.removeLast() }
+        // `echo value | mcp-hub secrets set` adds a newline that is not part of the secret; a file
+        // saved on Windows ends in CR LF. Work on scalars: Swift treats CR LF as one Character.
+        var scalars = String(decoding: value, as: UTF8.self).unicodeScalars
+        if scalars.last == "\n" { scalars.removeLast() }
+        if scalars.last == "\r" { scalars.removeLast() }
+        // Any other control character (a CR inside, a second line) would be sent upstream as
+        // part of the key and fail there with no hint: refuse it here instead.
+        if let bad = scalars.first(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            throw CommandFailure(
+                "the value for \(name) contains a control character (U+\(String(format: "%04X", bad.value))); a secret is one line without CR, LF or tabs")
+        }
+        let text = String(scalars)
         guard !text.isEmpty else { throw CommandFailure("no value on standard input: pipe the secret in, e.g. mcp-hub secrets set \(name) < file") }
         try backend(configPath).set(name, value: text)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 
@@ -36,7 +37,7 @@ public enum HubServer {
         let listen = config.hub.listen
         let app = HubApplication.make(
             runtime,
-            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "mcp-hub"),
+            configuration: HubHTTPServer.configuration(config.hub, logger: logger),
             onServerRunning: { channel in
                 // Logged once bound, with the port the kernel chose: `listen: 127.0.0.1:0` is
                 // how tests and scripts get a free port, and they need to learn which.
@@ -47,6 +48,26 @@ public enum HubServer {
         try await app.runService()
         await runtime.shutdown()
         secrets.stop()
+    }
+}
+
+/// The HTTP server's limits from `hub.http`, shared by `serve` and the tests that run a live
+/// server: read deadlines (`RequestDeadlineHandler`), an idle timeout and a connection cap.
+enum HubHTTPServer {
+    /// `disconnects` hears of every client that goes away (`ClientGoneWatcher`).
+    static func builder(_ http: HTTPServerSettings, disconnects: ClientDisconnects) -> HTTPServerBuilder {
+        .http1(configuration: .init(
+            additionalChannelHandlers: [
+                RequestDeadlineHandler(header: .milliseconds(Int64(http.headerTimeoutMs)), body: .milliseconds(Int64(http.bodyTimeoutMs))),
+                ClientGoneWatcher(disconnects),
+            ],
+            idleTimeout: .milliseconds(Int64(http.idleTimeoutMs))))
+    }
+
+    static func configuration(_ hub: HubSettings, logger: Logger) -> ApplicationConfiguration {
+        ApplicationConfiguration(
+            address: .hostname(hub.listen.host, port: hub.listen.port), serverName: "mcp-hub",
+            availableConnectionsDelegate: .maximum(hub.http.maxConnections, logger: logger))
     }
 }
 

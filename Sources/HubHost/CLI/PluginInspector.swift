@@ -4,7 +4,12 @@ import ProviderABI
 /// `mcp-hub plugin inspect LIB.so`: what a provider library declares, checked the way the
 /// loader checks it, without a config (so no tool policy or allowlist comparison).
 public enum PluginInspector {
-    public static func describe(libraryPath: String) throws -> String {
+    /// `settings` is the JSON object the provider gets at init (`--settings '{"org_slug":"acme"}'`):
+    /// providers that refuse empty settings (Socket, Sentry, Netdata) can be inspected too.
+    public static func describe(libraryPath: String, settings: String = "{}") throws -> String {
+        guard case .object = try? JSONValue.parse(settings) else {
+            throw CommandFailure("--settings must be a JSON object, e.g. '{\"org_slug\":\"acme\"}'")
+        }
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("mcp-hub-inspect").path
         let library = try ProviderLibrary.open(provider: "inspect", path: libraryPath, pinnedSHA256: nil, cacheDirectory: cache)
         guard let abiSymbol = library.symbol(HUB_PROVIDER_ABI_SYMBOL) else {
@@ -20,11 +25,11 @@ public enum PluginInspector {
         var raw = hub_provider()
         raw.struct_size = UInt32(MemoryLayout<hub_provider>.size)
         let load = CallContext(provider: "inspect", phase: .load, deadline: nil, services: nil)
-        let status = Array("{}".utf8).withHubStr {
+        let status = Array(settings.utf8).withHubStr {
             unsafeBitCast(initSymbol, to: hub_provider_init_fn.self)(HostTable.shared, load.handle, $0, &raw)
         }
         guard status == HUB_OK else {
-            throw CommandFailure("\(libraryPath): hub_provider_init returned \(StatusName.of(status)): \(load.error?.message ?? "no message") (with empty settings)")
+            throw CommandFailure("\(libraryPath): hub_provider_init returned \(StatusName.of(status)): \(load.error?.message ?? "no message") (with settings \(settings); pass the provider's settings with --settings JSON)")
         }
         let manifest = try ProviderManifest.read(raw)
         defer { manifest.shutdown?(manifest.state) }

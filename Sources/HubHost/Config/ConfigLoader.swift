@@ -3,6 +3,9 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads `provider-config.yaml` into a `HubConfig`, or says exactly where and why it cannot.
 ///
@@ -11,7 +14,13 @@ import Foundation
 enum ConfigLoader {
     static func load(path: String) throws(ConfigError) -> HubConfig {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(mark: nil, keyPath: "", message: "cannot read config file '\(path)'")
+            // Say why (errno) and how to point at another file: the default path is relative to
+            // the working directory, so `serve` run elsewhere finds nothing.
+            let reason = access(path, F_OK) == 0 ? String(cString: strerror(EACCES)) : "no such file"
+            let absolute = ConfigPath.absolute(path, relativeTo: FileManager.default.currentDirectoryPath)
+            throw ConfigError(
+                mark: nil, keyPath: "",
+                message: "cannot read config file '\(path)' (\(absolute)): \(reason); pass --config FILE")
         }
         guard let text = String(validating: data, as: UTF8.self) else {
             throw ConfigError(mark: nil, keyPath: "", message: "config file '\(path)' is not valid UTF-8")

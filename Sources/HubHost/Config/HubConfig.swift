@@ -8,6 +8,9 @@ struct HubConfig: Sendable {
     var hub: HubSettings
     /// In file order, which is also the order providers load in.
     var providers: [ProviderConfig]
+    /// The `hub:` block as written (`RestartKeys`): what a reload compares to name the keys that
+    /// need a restart.
+    var hubLeaves: [String: String]
 
     static let keys = ["hub", "providers"]
 
@@ -19,6 +22,7 @@ struct HubConfig: Sendable {
         let mapping = try root.mapping(allowedKeys: Self.keys)
         path = root.context.file
         directory = root.context.directory
+        hubLeaves = RestartKeys.leaves(of: mapping.optional("hub")?.yaml, prefix: "hub")
         hub = try mapping.optional("hub").map { (node) throws(ConfigError) in try HubSettings(from: node) }
             ?? HubSettings(configDirectory: root.context.directory)
         providers = try mapping.required("providers").keyedEntries().map { (entry) throws(ConfigError) in try ProviderConfig(from: entry) }

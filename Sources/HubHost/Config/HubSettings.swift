@@ -13,8 +13,10 @@ struct HubSettings: Sendable {
     var audit: AuditSettings
     var egress: EgressSettings
     var mcp: MCPSettings
+    var health: HealthSettings
+    var http: HTTPServerSettings
 
-    static let keys = ["listen", "state_dir", "invoke_pool", "auth", "vault", "audit", "egress", "mcp"]
+    static let keys = ["listen", "state_dir", "invoke_pool", "auth", "vault", "audit", "egress", "mcp", "health", "http"]
 
     /// Every default, for a config without a `hub:` block.
     init(configDirectory: String) {
@@ -26,6 +28,8 @@ struct HubSettings: Sendable {
         audit = .defaultSettings(stateDirectory: stateDirectory)
         egress = .default
         mcp = .default
+        health = .default
+        http = .default
     }
 
     init(from node: ConfigNode) throws(ConfigError) {
@@ -43,5 +47,7 @@ struct HubSettings: Sendable {
             ?? .defaultSettings(stateDirectory: stateDirectory)
         egress = try mapping.optional("egress").map { (node) throws(ConfigError) in try EgressSettings(from: node) } ?? .default
         mcp = try mapping.optional("mcp").map { (node) throws(ConfigError) in try MCPSettings(from: node) } ?? .default
+        health = try mapping.optional("health").map { (node) throws(ConfigError) in try HealthSettings(from: node) } ?? .default
+        http = try mapping.optional("http").map { (node) throws(ConfigError) in try HTTPServerSettings(from: node) } ?? .default
     }
 }

@@ -33,9 +33,13 @@ struct ProviderConfig: Sendable {
     var tools: [ToolPolicy]
     /// `settings`: passed to the provider at init as compact JSON with sorted keys. Default `{}`.
     var settingsJSON: String
+    /// `max_concurrency`: calls this provider may have in the invocation pool at once (its
+    /// bulkhead); nil means `hub.invoke_pool.per_provider`.
+    var maxConcurrency: Int?
 
     static let keys = [
         "enabled", "library", "sha256", "vault_key", "vault_prefix", "allowed_hosts", "rate_limits", "tools", "settings",
+        "max_concurrency",
     ]
 
     init(from entry: ConfigEntry) throws(ConfigError) {
@@ -68,6 +72,7 @@ struct ProviderConfig: Sendable {
         rateLimits = try mapping.optional("rate_limits").map { (node) throws(ConfigError) in try RateLimitsDecoding.decode(node) } ?? [:]
         tools = try mapping.optional("tools").map { (node) throws(ConfigError) in try Self.tools(node) } ?? []
         settingsJSON = try mapping.optional("settings").map { (node) throws(ConfigError) in try SettingsJSON.encode(node) } ?? "{}"
+        maxConcurrency = try mapping.optional("max_concurrency")?.int(in: 1...65536)
     }
 
     private static func tools(_ node: ConfigNode) throws(ConfigError) -> [ToolPolicy] {

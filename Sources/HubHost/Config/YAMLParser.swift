@@ -39,10 +39,38 @@ enum YAMLParser {
         if parser.error == YAML_READER_ERROR {
             // Reader errors (bad characters) carry a byte offset rather than a line and column.
             mark = markOfByte(at: parser.problem_offset, in: bytes, file: file)
+        } else if parser.context != nil, parser.context_mark.line < parser.problem_mark.line {
+            // libyaml finds many mistakes only at the next token ("could not find expected ':'"
+            // on the line after a key without its colon); the context mark is where the
+            // construct it was reading began — the line the admin has to fix.
+            mark = SourceMark(file: file, line: Int(parser.context_mark.line) + 1, column: Int(parser.context_mark.column) + 1)
+        } else if let line = keyWithoutColon(before: Int(parser.problem_mark.line), in: bytes) {
+            // "listen 127.0.0.1:8080" followed by "state_dir: x": libyaml reads both lines as one
+            // plain scalar and complains at the second line's ':'. The mistake is the line above.
+            mark = SourceMark(file: file, line: line.number, column: line.column)
+            message += " (is a ':' missing after the key on line \(line.number)?)"
         } else {
             mark = SourceMark(file: file, line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
         }
         return ConfigError(mark: mark, keyPath: "", message: message)
+    }
+
+    /// The nearest non-blank line above `problemLine` (0-based), when it sits at the same
+    /// indentation and no mapping colon (": " or a trailing ":"): a key whose colon is missing.
+    /// 1-based line and column.
+    static func keyWithoutColon(before problemLine: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (number: Int, column: Int)? {
+        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        guard problemLine > 0, problemLine < lines.count else { return nil }
+        func indentation(_ line: Substring) -> Int { line.prefix { $0 == " " }.count }
+        var index = problemLine - 1
+        while index >= 0, lines[index].allSatisfy({ $0 == " " || $0 == "\r" }) { index -= 1 }
+        guard index >= 0 else { return nil }
+        let candidate = lines[index]
+        let body = candidate.drop { $0 == " " }
+        guard indentation(candidate) == indentation(lines[problemLine]), !body.isEmpty, !body.hasPrefix("#"),
+            !body.hasPrefix("-"), !body.contains(": "), !body.hasSuffix(":")
+        else { return nil }
+        return (index + 1, indentation(candidate) + 1)
     }
 
     private static func markOfByte(at offset: Int, in bytes: UnsafeBufferPointer<UInt8>, file: String) -> SourceMark {

@@ -7,6 +7,8 @@ struct HubError: Error, Sendable {
         case unauthenticated
         case forbidden
         case notFound = "not_found"
+        /// The path exists, the method does not (405, with `Allow`).
+        case methodNotAllowed = "method_not_allowed"
         case rateLimited = "rate_limited"
         case upstreamError = "upstream_error"
         case unavailable
@@ -22,6 +24,7 @@ struct HubError: Error, Sendable {
             case .unauthenticated: 401
             case .forbidden: 403
             case .notFound: 404
+            case .methodNotAllowed: 405
             case .rateLimited: 429
             case .upstreamError: 502
             case .unavailable: 503
@@ -58,7 +61,7 @@ struct HubError: Error, Sendable {
         case .timeout: .timeout
         case .cancelled: .cancelled
         case .unauthenticated, .forbidden: .denied
-        case .invalidInput, .notFound: stage == .invoke ? .error : .denied
+        case .invalidInput, .notFound, .methodNotAllowed: stage == .invoke ? .error : .denied
         case .upstreamError, .unavailable, .internal: .error
         }
     }

@@ -3,14 +3,36 @@ import ProviderABI
 /// Calls the provider on the invocation pool with the tool's deadline, then turns what it
 /// reported into a result or a HubError. Known secret values are scrubbed from both before they
 /// go anywhere (reply, log, audit row).
+///
+/// Two things bound what a call may take: a provider's share of the pool (`Bulkhead`: its
+/// excess is refused at once with 503 + Retry-After, so one hung vendor cannot starve the
+/// others), and `health`, which is answered by the `HealthMonitor` (its own thread, its own
+/// bound: `down` with the reason rather than a 504).
 struct Invoke: RequestStage {
     let pool: InvocationPool
+    var bulkhead = Bulkhead()
+    /// `hub.invoke_pool.per_provider`, for providers without `max_concurrency`.
+    var perProviderLimit: Int = .max
+    var health: HealthMonitor? = nil
 
     func apply(to request: inout ToolRequest) async throws(HubError) {
         guard let tool = request.tool, let input = request.input,
             let provider = request.generation.providers[tool.provider]
         else {
             throw HubError(.internal, "invoke ran before resolve and validate", stage: .invoke)
+        }
+        if tool.name == "health", let health {
+            let report = await health.probe(provider)
+            let result = (try? JSONValue.parse(report.resultText)) ?? .object(["status": .string(report.status)])
+            request.outcome = ToolOutcome(result: result, resultText: report.resultText, hostsContacted: report.hostsContacted)
+            return
+        }
+        let limit = provider.config.maxConcurrency ?? perProviderLimit
+        guard bulkhead.acquire(tool.provider, limit: limit) else {
+            throw HubError(
+                .unavailable,
+                "\(tool.provider) already has \(limit) calls in progress (its share of the invocation pool); retry shortly",
+                stage: .invoke, headers: [(name: "Retry-After", value: "1")])
         }
         let deadline = ContinuousClock.now + .milliseconds(tool.policy.timeoutMs)
         let context = CallContext(
@@ -25,18 +47,25 @@ struct Invoke: RequestStage {
         do {
             outcome = try await ProviderCall.run(
                 on: pool, context: context, deadline: deadline, cancellation: request.origin.cancellation
-            ) { call in
-                defer { generation.endCall() }
+            ) { [bulkhead] call in
+                defer {
+                    generation.endCall()
+                    bulkhead.release(tool.provider)
+                }
                 return tool.invoke(call, arguments)
             }
         } catch {
             generation.endCall()  // refused before queueing: the job will never run
+            bulkhead.release(tool.provider)
             throw HubError(.unavailable, "the hub is at capacity; retry shortly", stage: .invoke,
                            headers: [(name: "Retry-After", value: "1")])
         }
-        let scrub = SecretRedactor(secrets: context.secretsRead + provider.services.secretsToScrub())
+        let scrub = context.redactor
         switch outcome {
         case .timedOut:
+            HostTable.logger.warning("\(tool.qualifiedName) timed out after \(tool.policy.timeoutMs) ms", metadata: [
+                "request_id": .string(request.requestId), "hosts": .string(context.hostsContactedSoFar.joined(separator: ",")),
+            ])
             var error = HubError(.timeout, "\(tool.qualifiedName) did not finish within \(tool.policy.timeoutMs) ms", stage: .invoke)
             error.hostsContacted = context.hostsContactedSoFar
             throw error
@@ -55,7 +84,7 @@ struct Invoke: RequestStage {
             request.outcome = ToolOutcome(
                 result: result, resultText: text, hostsContacted: context.hostsContacted, refusals: context.refusals)
         case .returned(let status):
-            let message = scrub.redact(context.error?.message ?? StatusName.of(status))
+            let message = LogText.escaped(scrub.redact(context.error?.message ?? StatusName.of(status)))
             var error = HubError(
                 Self.code(for: status), Self.words(for: status, tool: tool, message: message, context: context),
                 stage: .invoke)

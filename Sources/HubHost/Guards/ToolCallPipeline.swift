@@ -9,7 +9,8 @@ final class ToolCallPipeline: Sendable {
     let audit: any AuditStore
 
     init(registry: Registry, authenticator: any CallerAuthenticator, counters: any RateLimitCounters,
-         pool: InvocationPool, audit: any AuditStore) {
+         pool: InvocationPool, audit: any AuditStore, bulkhead: Bulkhead = Bulkhead(), perProviderLimit: Int = .max,
+         health: HealthMonitor? = nil) {
         self.registry = registry
         self.audit = audit
         stages = [
@@ -18,19 +19,20 @@ final class ToolCallPipeline: Sendable {
             Authorize(),
             RateLimit(counters: counters),
             Validate(),
-            Invoke(pool: pool),
+            Invoke(pool: pool, bulkhead: bulkhead, perProviderLimit: perProviderLimit, health: health),
         ]
     }
 
     func handle(
         requestId: String, provider: String, tool: String, body: [UInt8], authorization: String?,
-        origin: CallOrigin = .rest
+        origin: CallOrigin = .rest, bodyTooLarge: Bool = false
     ) async -> ToolCallReply {
         let generation = registry.beginCall()
         var request = ToolRequest(
             requestId: requestId, providerName: provider, toolName: tool, body: body, authorization: authorization,
             started: .now, receivedAt: Date(), generation: generation)
         request.origin = origin
+        request.bodyTooLarge = bodyTooLarge
         var failure: HubError?
         do {
             for stage in stages { try await stage.apply(to: &request) }
@@ -100,7 +102,7 @@ enum AuditEventBuilder {
             callerId: request.caller?.id, callerRole: request.caller?.role.rawValue ?? "unknown",
             team: request.caller?.team, status: failure?.auditStatus ?? .ok, stage: (failure?.stage ?? .invoke).rawValue,
             payload: payload(of: request), result: failure == nil ? request.outcome?.resultText : nil,
-            error: failure.map { $0.reason ?? $0.message } ?? refusalNote(request.outcome?.refusals ?? []),
+            error: (failure.map { $0.reason ?? $0.message } ?? refusalNote(request.outcome?.refusals ?? [])).map(LogText.escaped),
             durationMs: Int((ContinuousClock.now - request.started) / .milliseconds(1)),
             hostname: uniqueHosts.isEmpty ? nil : uniqueHosts.joined(separator: ","),
             severity: severity, createdAt: request.receivedAt, channel: request.origin.channel,

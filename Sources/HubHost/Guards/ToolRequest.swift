@@ -21,6 +21,9 @@ struct ToolRequest: Sendable {
     let providerName: String
     let toolName: String
     let body: [UInt8]
+    /// The body was longer than the door accepts; it was not read, and Validate refuses the call
+    /// (after authentication, so the refusal is audited with its caller).
+    var bodyTooLarge = false
     let authorization: String?
     let started: ContinuousClock.Instant
     let receivedAt: Date

@@ -5,6 +5,9 @@ struct Validate: RequestStage {
         guard let tool = request.tool else {
             throw HubError(.internal, "validate ran before resolve", stage: .validate)
         }
+        if request.bodyTooLarge {
+            throw HubError(.invalidInput, "the body exceeds \(HubRouter.maxBodyBytes) bytes", stage: .validate)
+        }
         let input: JSONValue
         do {
             input = try JSONValue.parse(request.body.isEmpty ? Array("{}".utf8) : request.body)

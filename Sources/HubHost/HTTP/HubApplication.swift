@@ -3,16 +3,15 @@ import Logging
 import NIOCore
 
 /// The hub's HTTP application, built one way for `serve` and for the tests: the router and an
-/// HTTP/1 server whose every connection reports a departed client (`ClientGoneWatcher`).
+/// HTTP/1 server with the limits of `hub.http` whose every connection reports a departed client.
 enum HubApplication {
     static func make(
-        _ runtime: HubRuntime, configuration: ApplicationConfiguration = .init(),
+        _ runtime: HubRuntime, http: HTTPServerSettings? = nil, configuration: ApplicationConfiguration = .init(),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }, logger: Logger? = nil
     ) -> some ApplicationProtocol {
-        let disconnects = runtime.clientDisconnects
-        return Application(
+        Application(
             router: HubRouter.build(runtime),
-            server: .http1(configuration: .init(additionalChannelHandlers: [ClientGoneWatcher(disconnects)])),
+            server: HubHTTPServer.builder(http ?? runtime.config.hub.http, disconnects: runtime.clientDisconnects),
             configuration: configuration, onServerRunning: onServerRunning, logger: logger)
     }
 }

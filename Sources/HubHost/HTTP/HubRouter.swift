@@ -10,15 +10,13 @@ enum HubRouter {
 
     static func build(_ hub: HubRuntime) -> Router<HubRequestContext> {
         let router = Router(context: HubRequestContext.self)
+        // First, so it wraps every route and the not-found responder: whatever is refused leaves
+        // in the contract's error shape.
+        router.add(middleware: ContractErrorMiddleware())
         MCPRoutes.add(to: router, hub: hub)
 
         router.get("/healthz") { _, _ in
-            let generation = hub.registry.generation
-            return json(200, .object([
-                "status": "ok", "generation": .number(Double(generation.number)),
-                "providers_loaded": .number(Double(generation.providers.count)),
-                "providers_failed": .number(Double(generation.failures.count)),
-            ]))
+            json(200, await HubStatus.of(hub))
         }
 
         router.get("/providers") { request, _ in
@@ -51,11 +49,8 @@ enum HubRouter {
         router.post("/admin/reload") { request, _ in
             let requestId = requestId(of: request)
             do {
-                let caller = try await hub.authenticator.caller(forAuthorization: request.headers[.authorization])
-                guard caller.role >= .opsAdmin else {
-                    throw HubError(.forbidden, "reloading requires ops_admin", stage: .authorize)
-                }
-                let generation = try await hub.reload()
+                let caller = try await AdminDoor.admit(hub, request, action: "reload", requestId: requestId)
+                let generation = try await hub.reload(requestedBy: caller, requestId: requestId)
                 return json(200, ReloadSummary.of(generation), requestId: requestId)
             } catch {
                 return reply(.error(error, requestId: requestId, eventId: nil))
@@ -82,16 +77,12 @@ enum HubRouter {
     static func callTool(_ hub: HubRuntime, _ request: Request, provider: String, tool: String) async -> Response {
         let requestId = requestId(of: request)
         var request = request
-        let body: ByteBuffer
-        do {
-            body = try await request.collectBody(upTo: maxBodyBytes)
-        } catch {
-            let tooLarge = HubError(.invalidInput, "the body exceeds \(maxBodyBytes) bytes", stage: .validate)
-            return reply(.error(tooLarge, requestId: requestId, eventId: nil))
-        }
+        // An oversized body still goes through the pipeline: authenticated, refused at validate,
+        // audited — like every other refusal.
+        let body = try? await request.collectBody(upTo: maxBodyBytes)
         return reply(await hub.pipeline.handle(
-            requestId: requestId, provider: provider, tool: tool, body: Array(buffer: body),
-            authorization: request.headers[.authorization]))
+            requestId: requestId, provider: provider, tool: tool, body: body.map { Array(buffer: $0) } ?? [],
+            authorization: request.headers[.authorization], bodyTooLarge: body == nil))
     }
 
     /// The caller's X-Request-Id when it is a sane token, else a fresh one.

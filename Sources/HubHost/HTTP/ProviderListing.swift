@@ -28,7 +28,17 @@ enum ReloadSummary {
         .object([
             "generation": .number(Double(generation.number)),
             "providers": .array(generation.providers.keys.sorted().map { .string($0) }),
-            "failures": .array(generation.failures.map { .string($0.description) }),
+            "failures": .array(failureLines(generation).map { .string($0) }),
+            "kept_previous": .array(generation.keptPrevious.sorted().map { .string($0) }),
         ])
+    }
+
+    /// One line per provider that failed to load: which, why, and whether its previous version
+    /// still serves.
+    static func failureLines(_ generation: RegistryGeneration) -> [String] {
+        generation.failures.map { failure in
+            failure.description
+                + (generation.keptPrevious.contains(failure.provider) ? " (previous version still serving)" : " (not serving)")
+        }
     }
 }

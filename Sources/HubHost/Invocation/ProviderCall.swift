@@ -13,7 +13,7 @@ enum ProviderCall {
     }
 
     static func run(
-        on pool: InvocationPool, context: CallContext, deadline: ContinuousClock.Instant,
+        on pool: any JobSubmitter, context: CallContext, deadline: ContinuousClock.Instant,
         cancellation: CallCancellation? = nil,
         _ body: @escaping @Sendable (CallContext) -> hub_status
     ) async throws(InvocationPool.Saturated) -> Outcome {

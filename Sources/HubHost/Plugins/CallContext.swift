@@ -53,6 +53,13 @@ final class CallContext: @unchecked Sendable {
 
     deinit { arena.forEach { free($0) } }
 
+    /// The one scrubber for everything this call sends out — the reply, the error, the audit
+    /// row, a log line the provider writes: every secret the call read and every cached secret
+    /// its provider may read.
+    var redactor: SecretRedactor {
+        SecretRedactor(secrets: secretsRead + (services?.secretsToScrub() ?? []))
+    }
+
     var isCancelled: Bool { cancelledFlag.load(ordering: .relaxed) }
     func cancel() { cancelledFlag.store(true, ordering: .relaxed) }
 

@@ -35,7 +35,7 @@ enum HostTable {
 
     private static let log: @convention(c) (OpaquePointer?, Int32, hub_str) -> Void = { call, level, message in
         let context = CallContext.from(call)
-        let text = message.string
+        let text = ProviderLogLine.render(message.string, context: context)
         let metadata: Logger.Metadata = ["provider": .string(context?.provider ?? "?")]
         switch level {
         case HUB_LOG_DEBUG: logger.debug("\(text)", metadata: metadata)
@@ -188,5 +188,14 @@ extension Array where Element == UInt8 {
         try withUnsafeBufferPointer { buffer in
             try buffer.withMemoryRebound(to: CChar.self) { try body(hub_str(ptr: $0.baseAddress, len: $0.count)) }
         }
+    }
+}
+
+/// A line a provider writes with `host->log()`, as the hub's log shows it: scrubbed by the
+/// call's redactor (the same one as replies, errors and audit rows) and with control
+/// characters escaped, so a provider can neither leak a secret nor forge a log line.
+enum ProviderLogLine {
+    static func render(_ text: String, context: CallContext?) -> String {
+        LogText.escaped(context?.redactor.redact(text) ?? text)
     }
 }

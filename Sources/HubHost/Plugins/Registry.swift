@@ -10,9 +10,12 @@ final class RegistryGeneration: Sendable {
     /// Every served tool by its MCP name (`MCPToolName`); unique by construction
     /// (`ToolNameCollisions` ran before the generation was built).
     let toolsByMCPName: [String: ServedTool]
+    /// Providers that failed to load in this generation but serve their last good version from
+    /// the previous one (a typo in a pin must not take a working provider offline).
+    let keptPrevious: Set<String>
     private let inFlight = Atomic<Int>(0)
 
-    init(number: Int, providers: [String: LoadedProvider], failures: [PluginLoadError]) {
+    init(number: Int, providers: [String: LoadedProvider], failures: [PluginLoadError], keptPrevious: Set<String> = []) {
         self.number = number
         self.providers = providers
         self.failures = failures
@@ -21,6 +24,7 @@ final class RegistryGeneration: Sendable {
             for tool in provider.tools.values { index[MCPToolName.of(provider: provider.name, tool: tool.name)] = tool }
         }
         toolsByMCPName = index
+        self.keptPrevious = keptPrevious
     }
 
     func tool(provider: String, name: String) -> ServedTool? {

@@ -43,7 +43,12 @@ struct ProviderHostServices: ProviderServices {
             return try secrets.value(name)
         } catch {
             switch error {
-            case .notFound: throw ServiceFailure(status: HUB_E_NOT_FOUND, message: "secret '\(name)' is not in the vault")
+            // A secret the config names but nobody stored is a misconfiguration, not a missing
+            // upstream object: 503 with what to run, never 404.
+            case .notFound:
+                throw ServiceFailure(
+                    status: HUB_E_UNAVAILABLE,
+                    message: "secret '\(name)' is not in the vault; an admin must run: mcp-hub secrets set \(name)")
             case .denied: throw ServiceFailure(status: HUB_E_DENIED, message: "secret '\(name)' is denied")
             default: throw ServiceFailure(status: HUB_E_UNAVAILABLE, message: "the vault is unavailable")
             }

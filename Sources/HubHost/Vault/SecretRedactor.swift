@@ -4,7 +4,9 @@ import Foundation
 /// encodings a provider might echo back in an error or a result:
 /// raw, JSON-escaped (with and without `\/`), base64 (standard and URL-safe, unpadded so it also
 /// matches inside padded output), base64 of `value:` (HTTP Basic with the key as user, Socket's
-/// scheme), and percent-encoded (upper- and lower-case hex, and `+` for spaces).
+/// scheme), and percent-encoded (upper- and lower-case hex, and `+` for spaces), hex of the
+/// bytes, and the secret's part of the base64 of any text that contains it (HTTP Basic with any
+/// user, `:secret`).
 ///
 /// Short values are redacted too: a 6-character PIN is still a secret. The cost of redacting a
 /// short common string (over-redaction) is a confusing message; the cost of skipping it is a leak.
@@ -73,7 +75,8 @@ struct SecretRedactor: Sendable {
     static func encodings(of secret: String) -> [String] {
         let bytes = Data(secret.utf8)
         let basic = Data((secret + ":").utf8)
-        return [
+        let emptyUser = Data((":" + secret).utf8)
+        var forms = [
             secret,
             jsonEscaped(secret, escapeSlash: false),
             jsonEscaped(secret, escapeSlash: true),
@@ -81,10 +84,40 @@ struct SecretRedactor: Sendable {
             unpadded(bytes.base64EncodedString()),
             urlSafe(unpadded(bytes.base64EncodedString())),
             unpadded(basic.base64EncodedString()),
+            unpadded(emptyUser.base64EncodedString()),
             percentEncoded(secret, uppercase: true, spaceAsPlus: false),
             percentEncoded(secret, uppercase: false, spaceAsPlus: false),
             percentEncoded(secret, uppercase: true, spaceAsPlus: true),
+            hex(bytes, uppercase: false),
+            hex(bytes, uppercase: true),
         ]
+        for core in base64Cores(of: bytes) { forms += [core, urlSafe(core)] }
+        return forms
+    }
+
+    /// The part of the base64 of any text containing the secret that depends on the secret
+    /// alone: for each of the three byte alignments the secret can have inside the encoded text
+    /// (`user:secret` for any user, a secret in the middle of a JSON body), the characters after
+    /// the first group (which mixes in the bytes before it) and without a last character that
+    /// mixes in the bytes after it. Cores shorter than 4 characters are left out: they would
+    /// match too much by chance, and the secret's own full forms still match.
+    static func base64Cores(of secret: Data) -> [String] {
+        var cores: [String] = []
+        for alignment in 0...2 {
+            let encoded = Array(unpadded((Data(count: alignment) + secret).base64EncodedString()))
+            let dropHead = alignment == 0 ? 0 : 4
+            let dropTail = (alignment + secret.count) % 3 == 0 ? 0 : 1
+            guard encoded.count - dropHead - dropTail >= 4 else { continue }
+            cores.append(String(encoded[dropHead..<(encoded.count - dropTail)]))
+        }
+        return cores
+    }
+
+    static func hex(_ bytes: Data, uppercase: Bool) -> String {
+        let digits = Array((uppercase ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
+        var result: [UInt8] = []
+        for byte in bytes { result += [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]] }
+        return String(decoding: result, as: UTF8.self)
     }
 
     /// The string as a JSON encoder writes it between quotes. `asciiOnly` escapes non-ASCII as

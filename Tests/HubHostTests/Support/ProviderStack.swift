@@ -32,7 +32,9 @@ final class ProviderStack: @unchecked Sendable {
     let hub: TestHub
 
     /// `timeoutMs` applies to every tool; `secrets` replaces entries of `defaultSecrets`.
-    init(timeoutMs: Int = 3000, secrets overrides: [String: String] = [:], extraProviders: String = "") throws {
+    /// `hubExtra` is added to the `hub:` block (indented by two spaces), after `egress`;
+    /// `extraProviders` to the providers.
+    init(timeoutMs: Int = 3000, secrets overrides: [String: String] = [:], hubExtra: String = "", extraProviders: String = "") throws {
         let fake = try TLSFake()
         self.fake = fake
         let certificates = try TestCertificates.shared()
@@ -42,6 +44,7 @@ final class ProviderStack: @unchecked Sendable {
                 ca_file: \(certificates.caFile)
                 connect_to:
             \(routes)
+            \(hubExtra)
             """
         hub = try TestHub(
             providers: [

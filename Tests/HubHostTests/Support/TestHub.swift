@@ -89,7 +89,7 @@ final class TestHub: @unchecked Sendable {
 
     /// Every audit event so far, newest first.
     func events() async throws -> [AuditEvent] {
-        try await runtime.audit.query(AuditQuery(limit: 500), as: AuditViewer(callerId: "", role: .opsAdmin))
+        try await runtime.audit.query(AuditQuery(limit: 500), as: .localOperator)
             .events.map(\.event)
     }
 }
