@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import Synchronization
 import Testing
 @testable import HubHost
 
@@ -85,6 +86,21 @@ import Glibc
             let answer = await Blocking.runValue { fresh.readAll() }
             #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
         }
+    }
+
+    /// The cap refuses to accept past the limit, and memory is handed back once a spike of
+    /// connections is gone (counted through an injected trim, not measured).
+    @Test func theConnectionLimitCapsAndTrimsAfterASpike() {
+        let trims = Mutex(0)
+        var limit = ConnectionLimit(maxConnections: 100, spike: 16) { trims.withLock { $0 += 1 } }
+        for _ in 0..<100 { limit.connectionOpened() }
+        #expect(!limit.isAcceptingNewConnections())
+        for _ in 0..<98 { limit.connectionClosed() }
+        #expect(limit.isAcceptingNewConnections())
+        #expect(trims.withLock { $0 } == 1, "one trim when the spike is over")
+        for _ in 0..<2 { limit.connectionClosed() }
+        for _ in 0..<5 { limit.connectionOpened(); limit.connectionClosed() }
+        #expect(trims.withLock { $0 } == 1, "ordinary traffic does not trim")
     }
 
     @Test func theHTTPBlockParsesWithDefaults() throws {

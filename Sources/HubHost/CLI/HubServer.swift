@@ -67,7 +67,7 @@ enum HubHTTPServer {
     static func configuration(_ hub: HubSettings, logger: Logger) -> ApplicationConfiguration {
         ApplicationConfiguration(
             address: .hostname(hub.listen.host, port: hub.listen.port), serverName: "mcp-hub",
-            availableConnectionsDelegate: .maximum(hub.http.maxConnections, logger: logger))
+            availableConnectionsDelegate: ConnectionLimit(maxConnections: hub.http.maxConnections))
     }
 }
 
