@@ -8,7 +8,7 @@ struct MCPHub: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mcp-hub",
         abstract: "The gateway through which agents call ops providers, with RBAC, vault, egress guards and an audit trail.",
-        version: HubVersion.current,
+        version: HubVersion.described,
         subcommands: [Serve.self, Plugin.self, Secrets.self, Token.self, Events.self, Audit.self])
 }
 

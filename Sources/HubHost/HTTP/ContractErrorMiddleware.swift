@@ -51,6 +51,11 @@ enum HubRoutes {
         ("POST", "/providers/:provider/health"),
         ("POST", "/admin/reload"),
         ("GET", "/events"),
+        // The MCP endpoint at its default path (MCPRoutes answers every method on its path
+        // itself, 405 with Allow included, wherever hub.mcp.path puts it).
+        ("POST", "/mcp"), ("GET", "/mcp"), ("DELETE", "/mcp"),
+        ("GET", "/.well-known/oauth-protected-resource"),
+        ("GET", "/.well-known/oauth-protected-resource/mcp"),
     ]
 
     /// Methods some route answers for `path`, sorted, without repeats.

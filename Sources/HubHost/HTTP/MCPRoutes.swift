@@ -10,7 +10,8 @@ enum MCPRoutes {
         let endpoint = MCPEndpoint(hub: hub)
         let disconnects = hub.clientDisconnects
         let path = RouterPath(hub.config.hub.mcp.path)
-        for method in [HTTPRequest.Method.post, .get, .delete] {
+        // Every method reaches the endpoint, which answers the ones MCP does not use with 405.
+        for method in [HTTPRequest.Method.post, .get, .delete, .put, .patch, .options] {
             router.on(path, method: method) { request, context in
                 await handle(request, context: context, endpoint: endpoint, disconnects: disconnects)
             }

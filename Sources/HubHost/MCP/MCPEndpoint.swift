@@ -2,7 +2,18 @@ import Foundation
 
 /// One HTTP request to the MCP endpoint, as the endpoint needs it (no web framework types).
 struct MCPHTTPRequest: Sendable {
-    enum Method: Sendable { case post, get, delete, other(String) }
+    enum Method: Sendable {
+        case post, get, delete, other(String)
+
+        var name: String {
+            switch self {
+            case .post: "POST"
+            case .get: "GET"
+            case .delete: "DELETE"
+            case .other(let name): name
+            }
+        }
+    }
 
     var method: Method
     var headers: [String: String]  // lower-cased names
@@ -62,7 +73,7 @@ final class MCPEndpoint: Sendable {
         case .post: return await post(request)
         case .get: return await get(request)
         case .delete: return await delete(request)
-        case .other: return .empty(status: 405, headers: [("Allow", "POST, GET, DELETE")])
+        case .other(let method): return Self.methodNotAllowed(method, allow: "DELETE, GET, POST")
         }
     }
 
@@ -317,7 +328,8 @@ final class MCPEndpoint: Sendable {
         _ request: MCPHTTPRequest, _ body: (Caller, MCPSessions.Session) throws(MCPError) -> MCPHTTPResponse
     ) async -> MCPHTTPResponse {
         guard request.header("mcp-session-id") != nil else {
-            return .empty(status: 405, headers: [("Allow", "POST")])
+            return Self.methodNotAllowed(
+                request.method.name, allow: "POST", why: "outside a handshake-era session (2026-07-28 uses POST only)")
         }
         let caller: Caller
         do {
@@ -454,6 +466,11 @@ final class MCPEndpoint: Sendable {
             fields["_meta"] = [MCPRevision.metaServerInfo: serverInfo]
         }
         return .json(status: 200, body: JSONRPCMessage.result(id: id, .object(fields)), headers: [])
+    }
+
+    static func methodNotAllowed(_ method: String, allow: String, why: String = "") -> MCPHTTPResponse {
+        let error = MCPError(.invalidRequest, "\(method.clipped(20)) is not allowed here\(why.isEmpty ? "" : " " + why)", httpStatus: 405)
+        return .json(status: 405, body: error.body, headers: [("Allow", allow)])
     }
 
     private func reply(_ error: MCPError) -> MCPHTTPResponse {
