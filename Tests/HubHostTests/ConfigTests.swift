@@ -244,7 +244,18 @@ struct ConfigTests {
         #expect(configError("providers: {}\nprovider: {}\n")?.description
             == "\(file):2:1: provider: unknown key 'provider' (expected hub, providers)")
         #expect(configError("hub:\n  listen_on: x\nproviders: {}\n")?.description
-            == "\(file):2:3: hub.listen_on: unknown key 'listen_on' (expected listen, state_dir, invoke_pool, auth, vault, audit, egress, health, http)")
+            == "\(file):2:3: hub.listen_on: unknown key 'listen_on' (expected listen, state_dir, invoke_pool, auth, vault, audit, egress, mcp, health, http)")
+    }
+
+    @Test func mcpSettingsAreCheckedWithTheirPosition() throws {
+        #expect(configError("hub:\n  mcp:\n    allowed_origins: [\"https://agent.example.com/app\"]\nproviders: {}\n")?.description
+            == "\(file):3:23: hub.mcp.allowed_origins[0]: 'https://agent.example.com/app' is not an origin (http(s)://host[:port], no path)")
+        #expect(configError("hub:\n  mcp: { path: mcp }\nproviders: {}\n")?.description.contains("hub.mcp.path") == true)
+        let config = try ConfigLoader.parse(
+            "hub:\n  mcp: { path: /agents/mcp, public_url: \"https://Hub.Example.com\" }\nproviders: {}\n", path: file)
+        #expect(config.hub.mcp.path == "/agents/mcp")
+        #expect(config.hub.mcp.publicURL == "https://hub.example.com")
+        #expect(try ConfigLoader.parse("providers: {}\n", path: file).hub.mcp == .default)
     }
 
     @Test func wrongTypeNamesTheExpectedType() {

@@ -19,7 +19,9 @@ import Testing
         #expect(reply.status == .ok, "health reports, it does not fail: \(reply.text)")
         #expect(try reply.json["status"] == "down")
         let reason = try #require(try reply.json["error"]?.stringValue)
-        #expect(reason.contains("no answer within 3000 ms"), "\(reason)")
+        // Two clocks end at the same bound: the probe's cut-off ("no answer within 3000 ms") and
+        // the egress deadline it hands the provider ("did not answer in time"); either may win.
+        #expect(reason.contains("no answer within 3000 ms") || reason.contains("did not answer in time"), "\(reason)")
 
         let event = try #require(try await stack.hub.events().first { $0.tool == "health" })
         print("hanging upstream: health answered down after \(event.durationMs) ms by the hub's clock (bound 3000 ms, tool timeout 10000 ms)")

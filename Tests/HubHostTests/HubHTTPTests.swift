@@ -227,11 +227,12 @@ import Testing
     }
 
     @Test func aFullInvocationPoolAnswers503Quickly() async throws {
-        let hub = try Self.hub(napTimeout: 3000, pool: (1, 0))
+        let hub = try Self.hub(napTimeout: 10_000, pool: (1, 0))
         let token = try await hub.token(.opsOperator)
         try await hub.application.test(.router) { client in
+            // Long enough that a poller starved on a loaded machine still sees it running.
             async let busy = client.execute(
-                uri: "/providers/cfixture/nap", method: .post, headers: Self.headers(token), body: ByteBuffer(string: #"{"ms":800}"#))
+                uri: "/providers/cfixture/nap", method: .post, headers: Self.headers(token), body: ByteBuffer(string: #"{"ms":4000}"#))
             // Wait until the nap holds the only thread (a fixed sleep lost that race on a loaded machine).
             let limit = ContinuousClock.now + .seconds(30)
             while hub.runtime.pool.runningJobs == 0, ContinuousClock.now < limit { try await Task.sleep(for: .milliseconds(10)) }

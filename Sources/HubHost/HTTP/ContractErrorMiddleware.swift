@@ -51,9 +51,8 @@ enum HubRoutes {
         ("POST", "/providers/:provider/health"),
         ("POST", "/admin/reload"),
         ("GET", "/events"),
-        // The MCP endpoint at its default path (MCPRoutes answers every method on its path
-        // itself, 405 with Allow included, wherever hub.mcp.path puts it).
-        ("POST", "/mcp"), ("GET", "/mcp"), ("DELETE", "/mcp"),
+        // (The MCP endpoint is not listed: MCPRoutes takes every method on hub.mcp.path and
+        // answers the ones MCP does not use with 405 and Allow itself.)
         ("GET", "/.well-known/oauth-protected-resource"),
         ("GET", "/.well-known/oauth-protected-resource/mcp"),
     ]
