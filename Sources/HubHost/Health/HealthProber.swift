@@ -14,7 +14,9 @@ final class HealthProber: Sendable {
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 guard !Task.isCancelled, let registry, let monitor else { return }
-                let providers = registry.generation.providers.values
+                // Only providers that serve a health tool have a probe: one without (its config
+                // does not list `health`) is not "down", it is simply not probed.
+                let providers = registry.generation.providers.values.filter { $0.tools["health"] != nil }
                 await withTaskGroup(of: Void.self) { group in
                     for provider in providers { group.addTask { _ = await monitor.probe(provider) } }
                 }
