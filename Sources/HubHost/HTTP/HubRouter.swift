@@ -31,7 +31,7 @@ enum HubRouter {
 
         router.post("/providers/:provider/:tool") { request, context in
             await callTool(
-                hub, request, provider: context.parameters.get("provider") ?? "", tool: context.parameters.get("tool") ?? "")
+                hub, request, context, provider: context.parameters.get("provider") ?? "", tool: context.parameters.get("tool") ?? "")
         }
 
         // `health` is also a tool, reachable with GET (no body) and with POST like any tool: the
@@ -43,7 +43,7 @@ enum HubRouter {
                 authorization: request.headers[.authorization]))
         }
         router.post("/providers/:provider/health") { request, context in
-            await callTool(hub, request, provider: context.parameters.get("provider") ?? "", tool: "health")
+            await callTool(hub, request, context, provider: context.parameters.get("provider") ?? "", tool: "health")
         }
 
         router.post("/admin/reload") { request, _ in
@@ -74,15 +74,21 @@ enum HubRouter {
     }
 
     /// `POST /providers/{provider}/{tool}`: the body (≤ 1 MiB) through the pipeline.
-    static func callTool(_ hub: HubRuntime, _ request: Request, provider: String, tool: String) async -> Response {
+    static func callTool(
+        _ hub: HubRuntime, _ request: Request, _ context: HubRequestContext, provider: String, tool: String
+    ) async -> Response {
         let requestId = requestId(of: request)
         var request = request
         // An oversized body still goes through the pipeline: authenticated, refused at validate,
         // audited — like every other refusal.
         let body = try? await request.collectBody(upTo: maxBodyBytes)
+        // A client that goes away withdraws its call, as on the MCP door.
+        let (cancellation, token) = hub.clientDisconnects.watch(context.channel)
+        defer { hub.clientDisconnects.release(context.channel, token: token) }
         return reply(await hub.pipeline.handle(
             requestId: requestId, provider: provider, tool: tool, body: body.map { Array(buffer: $0) } ?? [],
-            authorization: request.headers[.authorization], bodyTooLarge: body == nil))
+            authorization: request.headers[.authorization], origin: CallOrigin(cancellation: cancellation),
+            bodyTooLarge: body == nil))
     }
 
     /// The caller's X-Request-Id when it is a sane token, else a fresh one.
