@@ -204,6 +204,22 @@ import Testing
         #expect(refusal.status == .denied && refusal.channel == .mcp && refusal.provider == "mcp")
     }
 
+    @Test func anOversizedBodyIsRefusedAndAuditedLikeAtREST() async throws {
+        let hub = try Self.hub()
+        let viewer = try await hub.token(.opsViewer)
+        try await hub.application.test(.router) { client in
+            let huge = String(repeating: "x", count: HubRouter.maxBodyBytes + 1)
+            let refused = try await client.mcpRaw(huge, token: viewer, headers: [:])
+            #expect(refused.status == .contentTooLarge)
+            #expect(try refused.errorCode == -32600)
+            let anonymous = try await client.mcpRaw(huge, token: nil, headers: [:])
+            #expect(anonymous.status == .unauthorized)
+        }
+        let events = try await hub.events()
+        #expect(events.count == 2 && events.allSatisfy { $0.channel == .mcp && $0.status == .denied })
+        #expect(Set(events.compactMap(\.stage)) == ["validate", "authenticate"])
+    }
+
     @Test func foreignOriginsAreRefusedConfiguredOnesAllowed() async throws {
         let hub = try Self.hub(hubExtra: "  mcp:\n    allowed_origins: [\"https://agent.example.com\"]")
         let viewer = try await hub.token(.opsViewer)

@@ -45,8 +45,11 @@ enum MCPRoutes {
             do {
                 body = Array(buffer: try await request.collectBody(upTo: HubRouter.maxBodyBytes))
             } catch {
-                let error = MCPError(.invalidRequest, "the body exceeds \(HubRouter.maxBodyBytes) bytes", httpStatus: 413)
-                return write(.json(status: 413, body: error.body, headers: []), requestId: requestId)
+                var headers: [String: String] = [:]
+                for field in request.headers { headers[field.name.canonicalName] = field.value }
+                let refusal = await endpoint.refuseOversizedBody(MCPHTTPRequest(
+                    method: method, headers: headers, body: [], requestId: requestId, disconnect: nil))
+                return write(refusal, requestId: requestId)
             }
         }
         var headers: [String: String] = [:]

@@ -121,15 +121,31 @@ final class MCPEndpoint: Sendable {
     /// and the attempt audited like one at REST (through the pipeline, which refuses it at
     /// `authenticate`): a tool call under its tool's name, anything else as `mcp` + method.
     private func unauthenticated(_ request: MCPHTTPRequest, message: JSONRPCMessage?) async -> MCPHTTPResponse {
+        var headers = [("WWW-Authenticate", "Bearer resource_metadata=\"\(metadataURL)\"")]
         let target = message.flatMap { auditTarget(of: $0) } ?? (provider: "mcp", tool: message?.method ?? "unknown")
         let reply = await hub.pipeline.handle(
             requestId: request.requestId, provider: target.provider, tool: target.tool, body: request.body,
             authorization: request.header("authorization"),
             origin: CallOrigin(channel: .mcp, protocolVersion: protocolVersion(of: message, request: request)))
-        let error = MCPError(.invalidRequest, "a valid bearer token is required", id: message?.id, httpStatus: 401)
-        var headers = [("WWW-Authenticate", "Bearer resource_metadata=\"\(metadataURL)\"")]
         if let eventId = reply.eventId { headers.append(("X-Run-Event-Id", eventId.uuidString.lowercased())) }
+        let error = MCPError(.invalidRequest, "a valid bearer token is required", id: message?.id, httpStatus: 401)
         return .json(status: 401, body: error.body, headers: headers)
+    }
+
+    /// A body over the limit is refused like REST refuses one: authenticated first (401, audited,
+    /// when the token is bad), then refused at validate and audited — as `mcp`, since the unread
+    /// body names no tool.
+    func refuseOversizedBody(_ request: MCPHTTPRequest) async -> MCPHTTPResponse {
+        let caller: Caller
+        do {
+            caller = try await hub.authenticator.caller(forAuthorization: request.header("authorization"))
+        } catch {
+            return await unauthenticated(request, message: nil)
+        }
+        let limit = "the body exceeds \(HubRouter.maxBodyBytes) bytes"
+        await auditRefusal(request, caller: caller, tool: "(unread body)", stage: .validate, error: limit)
+        let error = MCPError(.invalidRequest, limit, httpStatus: 413)
+        return .json(status: 413, body: error.body, headers: [])
     }
 
     private func auditTarget(of message: JSONRPCMessage) -> (provider: String, tool: String)? {
@@ -290,15 +306,22 @@ final class MCPEndpoint: Sendable {
     }
 
     private func auditStolenSession(_ request: MCPHTTPRequest, caller: Caller, message: JSONRPCMessage?) async {
+        await auditRefusal(
+            request, caller: caller, tool: message?.method ?? "session", stage: .authenticate,
+            error: "Mcp-Session-Id of another caller presented (session id not recorded)")
+    }
+
+    /// The audit event of an MCP refusal that never reaches the tool pipeline (it names no tool):
+    /// provider `mcp`, the method as the tool, channel `mcp`.
+    private func auditRefusal(_ request: MCPHTTPRequest, caller: Caller, tool: String, stage: Stage, error: String) async {
         let event = AuditEvent(
-            requestId: request.requestId, provider: "mcp", tool: message?.method ?? "session", callerId: caller.id,
-            callerRole: caller.role.rawValue, team: caller.team, status: .denied, stage: Stage.authenticate.rawValue,
-            error: "Mcp-Session-Id of another caller presented (session id not recorded)", durationMs: 0,
-            channel: .mcp, protocolVersion: request.header("mcp-protocol-version"))
+            requestId: request.requestId, provider: "mcp", tool: tool, callerId: caller.id,
+            callerRole: caller.role.rawValue, team: caller.team, status: .denied, stage: stage.rawValue,
+            error: error, durationMs: 0, channel: .mcp, protocolVersion: request.header("mcp-protocol-version"))
         do {
             try await hub.audit.append(event)
         } catch {
-            hub.logger.critical("audit append failed for a refused MCP session", metadata: ["request_id": .string(request.requestId)])
+            hub.logger.critical("audit append failed for a refused MCP request", metadata: ["request_id": .string(request.requestId)])
         }
     }
 
