@@ -122,7 +122,8 @@ final class MCPEndpoint: Sendable {
     /// `authenticate`): a tool call under its tool's name, anything else as `mcp` + method.
     private func unauthenticated(_ request: MCPHTTPRequest, message: JSONRPCMessage?) async -> MCPHTTPResponse {
         var headers = [("WWW-Authenticate", "Bearer resource_metadata=\"\(metadataURL)\"")]
-        let target = message.flatMap { auditTarget(of: $0) } ?? (provider: "mcp", tool: message?.method ?? "unknown")
+        // The method is the caller's text: kept short in the audit row.
+        let target = message.flatMap { auditTarget(of: $0) } ?? (provider: "mcp", tool: message?.method?.clipped(64) ?? "unknown")
         let reply = await hub.pipeline.handle(
             requestId: request.requestId, provider: target.provider, tool: target.tool, body: request.body,
             authorization: request.header("authorization"),
@@ -307,7 +308,7 @@ final class MCPEndpoint: Sendable {
 
     private func auditStolenSession(_ request: MCPHTTPRequest, caller: Caller, message: JSONRPCMessage?) async {
         await auditRefusal(
-            request, caller: caller, tool: message?.method ?? "session", stage: .authenticate,
+            request, caller: caller, tool: message?.method?.clipped(64) ?? "session", stage: .authenticate,
             error: "Mcp-Session-Id of another caller presented (session id not recorded)")
     }
 
