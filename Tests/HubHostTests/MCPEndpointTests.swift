@@ -220,6 +220,17 @@ import Testing
         #expect(Set(events.compactMap(\.stage)) == ["validate", "authenticate"])
     }
 
+    @Test func oneCallerCannotPushOtherCallersSessionsOut() {
+        let sessions = MCPSessions(idleSeconds: 3600, capacity: 20)
+        let alice = sessions.open(callerId: "alice", protocolVersion: "2025-11-25")
+        for _ in 0..<100 { _ = sessions.open(callerId: "mallory", protocolVersion: "2025-11-25") }
+        #expect(sessions.count(of: "mallory") == MCPSessions.perCaller)
+        guard case .found = sessions.lookup(alice, callerId: "alice") else {
+            Issue.record("alice's session was evicted by another caller's flood")
+            return
+        }
+    }
+
     @Test func foreignOriginsAreRefusedConfiguredOnesAllowed() async throws {
         let hub = try Self.hub(hubExtra: "  mcp:\n    allowed_origins: [\"https://agent.example.com\"]")
         let viewer = try await hub.token(.opsViewer)

@@ -24,6 +24,8 @@ final class MCPSessions: Sendable {
         case otherCaller(owner: String)
     }
 
+    /// Open sessions one caller may hold; the oldest of theirs goes when they open another.
+    static let perCaller = 16
     private let sessions = Mutex<[String: Session]>([:])
     private let idleLimit: Duration
     private let capacity: Int
@@ -41,7 +43,12 @@ final class MCPSessions: Sendable {
         let now = ContinuousClock.now
         let evicted: [Session] = sessions.withLock { sessions in
             var dropped = expire(&sessions, now: now)
-            if sessions.count >= capacity, let oldest = sessions.values.min(by: { $0.lastUsed < $1.lastUsed }) {
+            // One caller's sessions make room for each other first, so nobody can push everyone
+            // else's sessions out by initializing in a loop; only then the hub-wide cap applies.
+            let own = sessions.values.filter { $0.callerId == callerId }
+            if own.count >= Self.perCaller, let oldest = own.min(by: { $0.lastUsed < $1.lastUsed }) {
+                dropped.append(sessions.removeValue(forKey: oldest.id)!)
+            } else if sessions.count >= capacity, let oldest = sessions.values.min(by: { $0.lastUsed < $1.lastUsed }) {
                 dropped.append(sessions.removeValue(forKey: oldest.id)!)
             }
             sessions[id] = Session(id: id, callerId: callerId, protocolVersion: protocolVersion, lastUsed: now)
@@ -95,6 +102,8 @@ final class MCPSessions: Sendable {
     }
 
     var count: Int { sessions.withLock { $0.count } }
+
+    func count(of callerId: String) -> Int { sessions.withLock { $0.values.filter { $0.callerId == callerId }.count } }
 
     private func expire(_ sessions: inout [String: Session], now: ContinuousClock.Instant) -> [Session] {
         let stale = sessions.values.filter { now - $0.lastUsed >= idleLimit }
