@@ -388,6 +388,35 @@ import FoundationNetworking
     }
 }
 
+/// Reloading needs no HTTP call: SIGHUP reloads, and the reload is in the audit trail as the
+/// hub's own (channel system).
+@Suite struct HangupReloadTests {
+    @Test func sighupReloadsIntoANewGenerationAndIsAudited() async throws {
+        let workspace = try CLITests.Workspace(listen: "127.0.0.1:0")
+        try await workspace.setSecret("hub_jwt_secret", String(repeating: "h", count: 16) + UUID().uuidString)
+        let hub = try ServingHub(config: workspace.config)
+        let port = try await hub.boundPort()
+        let healthz = URL(string: "http://127.0.0.1:\(port)/healthz")!
+        func generation() async throws -> Double? {
+            let (body, _) = try await URLSession.shared.data(from: healthz)
+            return try JSONValue.parse(Array(body))["generation"]?.numberValue
+        }
+        #expect(try await generation() == 1)
+        hub.hangUp()
+        var reached = false
+        for _ in 0..<600 where !reached {
+            reached = try await generation() == 2
+            if !reached { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(reached, "no new generation after SIGHUP:\n\(hub.output)")
+        let exit = try #require(try await hub.terminate(), "mcp-hub serve did not exit after SIGTERM:\n\(hub.output)")
+        #expect(exit.reason == .exit && exit.status == 0, "\(hub.output)")
+        let events = try await workspace.mcpHub("events", "--provider", "hub", "--json")
+        #expect(events.stdout.contains("\"reload\""), "\(events)")
+        #expect(events.stdout.contains("\"system\"") || events.stdout.contains("system"), "\(events)")
+    }
+}
+
 /// Fault 17: `mcp-hub --version` answers.
 @Suite struct VersionFlagTests {
     @Test func versionPrintsTheHubVersion() async throws {

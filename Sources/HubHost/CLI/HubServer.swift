@@ -45,6 +45,8 @@ public enum HubServer {
                 logger.info("listening on \(ListenAddress(host: listen.host, port: port))\(listen.isLoopback ? " (loopback only)" : "")")
             },
             logger: logger)
+        let hangups = HangupReload(runtime: runtime, logger: logger)
+        defer { hangups.stop() }
         try await app.runService()
         await runtime.shutdown()
         secrets.stop()

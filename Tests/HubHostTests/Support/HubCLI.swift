@@ -122,6 +122,9 @@ final class ServingHub: @unchecked Sendable {
         throw FixtureError("mcp-hub serve never reported its port:\n\(output)")
     }
 
+    /// Sends SIGHUP (reload).
+    func hangUp() { kill(process.processIdentifier, SIGHUP) }
+
     /// Sends SIGTERM and waits (bounded) for the exit; nil if it did not exit in time.
     func terminate(within seconds: Double = 30) async throws -> (status: Int32, reason: Process.TerminationReason)? {
         kill(process.processIdentifier, SIGTERM)
