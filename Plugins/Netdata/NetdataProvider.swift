@@ -6,7 +6,7 @@ import ProviderSDK
 
 final class NetdataProvider: Provider {
     static let name = "netdata"
-    static let version = "1.0.0"
+    static let version = "1.1.0"
     static let secrets = ["netdata_token"]
     static let hosts = ["app.netdata.cloud"]
 
@@ -31,12 +31,14 @@ final class NetdataProvider: Provider {
             Tool(
                 "metrics.query", category: .reads,
                 description: "Time series of one metric context (e.g. system.cpu) across the room's nodes.",
-                inputSchema: MetricsQuery.schema
+                inputSchema: MetricsQuery.schema, title: "Query a metric",
+                hints: [.readOnly, .idempotent, .openWorld]
             ) { [cloud] (input: MetricsQuery.Input, call: Call) in try MetricsQuery(cloud: cloud).run(input, call) },
             Tool(
                 "alerts.list", category: .reads,
                 description: "Alert instances in the room with their status and current value.",
-                inputSchema: AlertsList.schema
+                inputSchema: AlertsList.schema, title: "List Netdata alerts",
+                hints: [.readOnly, .idempotent, .openWorld]
             ) { [cloud] (input: AlertsList.Input, call: Call) in try AlertsList(cloud: cloud).run(input, call) },
         ]
     }

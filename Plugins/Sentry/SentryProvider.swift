@@ -6,7 +6,7 @@ import ProviderSDK
 
 final class SentryProvider: Provider {
     static let name = "sentry"
-    static let version = "1.0.0"
+    static let version = "1.1.0"
     static let secrets = ["sentry_auth_token", "sentry_dsn"]
     /// The ingest host comes from the DSN at call time, so the manifest declares the patterns it
     /// may take; the hub checks these against `allowed_hosts` at load and the real host per request.
@@ -31,12 +31,14 @@ final class SentryProvider: Provider {
             Tool(
                 "issues.list", category: .reads,
                 description: "The organisation's Sentry issues matching a search query, newest activity first.",
-                inputSchema: IssuesList.schema
+                inputSchema: IssuesList.schema, title: "List Sentry issues",
+                hints: [.readOnly, .idempotent, .openWorld]
             ) { [rest] (input: IssuesList.Input, call: Call) in try IssuesList(rest: rest).run(input, call) },
             Tool(
                 "capture.error", category: .writes,
                 description: "Sends an error event to the Sentry project of the configured DSN; returns its event_id.",
-                inputSchema: CaptureError.schema
+                inputSchema: CaptureError.schema, title: "Report an error to Sentry",
+                hints: [.openWorld]  // adds an event; destroys nothing
             ) { (input: CaptureError.Input, call: Call) in try CaptureError().run(input, call) },
         ]
     }

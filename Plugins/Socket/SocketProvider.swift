@@ -6,7 +6,7 @@ import ProviderSDK
 
 final class SocketProvider: Provider {
     static let name = "socket"
-    static let version = "1.0.0"
+    static let version = "1.1.0"
     static let secrets = ["socket_api_key"]
     static let hosts = ["api.socket.dev"]
 
@@ -30,12 +30,14 @@ final class SocketProvider: Provider {
             Tool(
                 "scan.repo", category: .scans,
                 description: "Findings of the latest Socket full scan of a repository branch, with counts per severity.",
-                inputSchema: ScanRepo.schema
+                inputSchema: ScanRepo.schema, title: "Scan a repository's dependencies",
+                hints: [.readOnly, .idempotent, .openWorld]
             ) { [api] (input: ScanRepo.Input, call: Call) in try ScanRepo(api: api).run(input, call) },
             Tool(
                 "findings.list", category: .reads,
                 description: "The organisation's Socket alerts, filtered by minimum severity, status and repository.",
-                inputSchema: FindingsList.schema
+                inputSchema: FindingsList.schema, title: "List supply-chain findings",
+                hints: [.readOnly, .idempotent, .openWorld]
             ) { [api] (input: FindingsList.Input, call: Call) in try FindingsList(api: api).run(input, call) },
         ]
     }

@@ -7,7 +7,7 @@ import ProviderSDK
 final class TemplateProvider: Provider {
     /// The key this provider has under `providers:` in provider-config.yaml.
     static let name = "template"
-    static let version = "1.0.0"
+    static let version = "1.1.0"
     /// Secrets it will ask for: the config must grant them (`vault_key` or `vault_prefix`).
     static let secrets: [String] = []
     /// Hosts it will call: each must be within the config's `allowed_hosts`.
@@ -41,7 +41,13 @@ final class TemplateProvider: Provider {
                 inputSchema: #"""
                     {"type":"object","properties":{"message":{"type":"string","maxLength":4096}},
                      "required":["message"],"additionalProperties":false}
-                    """#
+                    """#,
+                title: "Echo a message",
+                outputSchema: #"""
+                    {"type":"object","properties":{"greeting":{"type":"string"},"message":{"type":"string"}},
+                     "required":["greeting","message"],"additionalProperties":false}
+                    """#,
+                hints: [.readOnly, .idempotent]
             ) { [greeting] (input: EchoInput, call: Call) in
                 EchoOutput(greeting: greeting, message: input.message)
             }

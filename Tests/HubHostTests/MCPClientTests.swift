@@ -32,6 +32,14 @@ import Testing
             #expect(!names.contains("socket_scan_repo"))  // ops_operator's
             #expect(!names.contains("cfixture_nap") && !names.contains("cfixture_leak"))
             #expect(list["protocol_version"] == .string(mode == "modern" ? "2026-07-28" : "2025-11-25"))
+            // Title, output schema and hints come from the providers' manifests (ABI 1.1).
+            let tools = list["tools"]?.arrayValue ?? []
+            let findingsTool = tools.first { $0["name"] == .string("socket_findings_list") }
+            #expect(findingsTool?["title"] == .string("List supply-chain findings"))
+            #expect(findingsTool?["annotations"]?["readOnlyHint"] == .bool(true))
+            #expect(findingsTool?["annotations"]?["openWorldHint"] == .bool(true))
+            let echoTool = tools.first { $0["name"] == .string("template_echo") }
+            #expect(echoTool?["outputSchema"]?["required"] == ["greeting", "message"])
 
             let echo = try await MCPPythonClient.run(url: url, token: viewer, mode: mode, ["call", "template_echo", #"{"message":"hi"}"#])
             #expect(echo["is_error"] == .bool(false), "\(echo)")
