@@ -237,7 +237,7 @@ struct ConfigTests {
                   - name: health
                     min_rol: ops_viewer
             """)
-        #expect(error?.description == "\(file):7:9: providers.socket.tools[1].min_rol: unknown key 'min_rol' (expected name, min_role, timeout_ms)")
+        #expect(error?.description == "\(file):7:9: providers.socket.tools[1].min_rol: unknown key 'min_rol' (expected name, min_role, timeout_ms, deprecated, sunset, successor)")
     }
 
     @Test func unknownTopLevelAndHubKeysAreErrors() {

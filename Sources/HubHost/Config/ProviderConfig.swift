@@ -85,6 +85,13 @@ struct ProviderConfig: Sendable {
             }
             tools.append(tool)
         }
+        // A successor must be a tool this provider serves, or callers are sent nowhere.
+        for (item, tool) in zip(try node.list(), tools) {
+            if let successor = tool.deprecation?.successor, !tools.contains(where: { $0.name == successor }) {
+                let entry = try item.mapping(allowedKeys: ToolPolicy.keys).required("successor")
+                throw entry.error("successor '\(successor)' is not in this provider's tools list")
+            }
+        }
         return tools
     }
 

@@ -9,5 +9,9 @@ struct ResolveTool: RequestStage {
             throw HubError(.notFound, what, stage: .resolve)
         }
         request.tool = tool
+        // Every reply about a tool being retired says so, refusals included.
+        if let deprecation = tool.policy.deprecation {
+            request.responseHeaders += deprecation.headers(provider: tool.provider)
+        }
     }
 }

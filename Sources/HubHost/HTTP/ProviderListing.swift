@@ -13,12 +13,19 @@ enum ProviderListing {
     }
 
     static func describe(_ tool: ServedTool) -> JSONValue {
-        .object([
+        var entry: [String: JSONValue] = [
             "name": .string(tool.name), "description": .string(tool.description),
             "category": .string(tool.category.rawValue), "min_role": .string(tool.policy.minRole.rawValue),
             "timeout_ms": .number(Double(tool.policy.timeoutMs)),
             "input_schema": (try? JSONValue.parse(tool.schemaText)) ?? .null,
-        ])
+        ]
+        if let deprecation = tool.policy.deprecation {
+            var retiring: [String: JSONValue] = ["since": .string(ToolDeprecation.day(deprecation.since))]
+            if let sunset = deprecation.sunset { retiring["sunset"] = .string(ToolDeprecation.day(sunset)) }
+            if let successor = deprecation.successor { retiring["successor"] = .string(successor) }
+            entry["deprecated"] = .object(retiring)
+        }
+        return .object(entry)
     }
 }
 

@@ -1,5 +1,13 @@
 /// A served tool as MCP describes it in `tools/list`.
 enum MCPToolDescription {
+    /// The provider's description, plus the deprecation sentence when the admin is retiring it
+    /// (MCP has no deprecation field; models read descriptions).
+    static func describe(_ tool: ServedTool) -> String {
+        guard let deprecation = tool.policy.deprecation else { return tool.description }
+        let successor = deprecation.successor.map { MCPToolName.of(provider: tool.provider, tool: $0) }
+        return tool.description + " " + deprecation.sentence(successorName: successor)
+    }
+
     static func of(_ tool: ServedTool, revision: String) -> JSONValue {
         let title = tool.title ?? "\(tool.provider) \(tool.name)"
         var annotations: [String: JSONValue] = [
@@ -8,7 +16,7 @@ enum MCPToolDescription {
         ]
         var entry: [String: JSONValue] = [
             "name": .string(MCPToolName.of(provider: tool.provider, tool: tool.name)),
-            "description": .string(tool.description),
+            "description": .string(describe(tool)),
             "inputSchema": (try? JSONValue.parse(tool.schemaText)) ?? ["type": "object"],
             "_meta": [
                 "dev.mcp-hub/provider": .string(tool.provider), "dev.mcp-hub/tool": .string(tool.name),
