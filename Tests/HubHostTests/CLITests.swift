@@ -417,6 +417,62 @@ import FoundationNetworking
     }
 }
 
+/// Admins drop in a provider: its `.so` and a `providers.d/` fragment. No HTTP call, no restart:
+/// the running hub sees the files and reloads; a truncated library is refused and the previous
+/// generation keeps serving.
+@Suite struct DropInProviderTests {
+    @Test func aDroppedInProviderBecomesCallableAndATruncatedLibraryIsRefused() async throws {
+        let workspace = try CLITests.Workspace(listen: "127.0.0.1:0")
+        try await workspace.setSecret("hub_jwt_secret", String(repeating: "d", count: 16) + UUID().uuidString)
+        try await workspace.setSecret("cfixture_token", "x")
+        let token = try await workspace.mcpHub("token", "--sub", UUID().uuidString, "--role", "ops_viewer")
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let hub = try ServingHub(config: workspace.config)
+        let base = "http://127.0.0.1:\(try await hub.boundPort())"
+        func add() async throws -> Int {
+            var call = URLRequest(url: URL(string: "\(base)/providers/cfixture/add")!)
+            call.httpMethod = "POST"
+            call.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+            call.httpBody = Data(#"{"a":1,"b":2}"#.utf8)
+            return (try await URLSession.shared.data(for: call).1 as? HTTPURLResponse)?.statusCode ?? 0
+        }
+        #expect(try await add() == 404)
+
+        // Drop the library in place, then the fragment that names it (as an admin would).
+        let dropIn = workspace.directory.appendingPathComponent("providers.d")
+        try FileManager.default.createDirectory(at: dropIn, withIntermediateDirectories: true)
+        let library = dropIn.appendingPathComponent("libcfixture.so").path
+        try FileManager.default.copyItem(atPath: try CFixtures.library(.working), toPath: library)
+        let dropped = ContinuousClock.now
+        try """
+            cfixture:
+              library: libcfixture.so
+              vault_key: cfixture_token
+              tools:
+                - { name: add, min_role: ops_viewer, timeout_ms: 2000 }
+            """.write(to: dropIn.appendingPathComponent("cfixture.yaml"), atomically: true, encoding: .utf8)
+        var status = 0
+        for _ in 0..<600 where status != 200 {
+            status = try await add()
+            if status != 200 { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(status == 200, "the dropped-in provider never became callable:\n\(hub.output)")
+        print("drop-in: provider callable \(ContinuousClock.now - dropped) after its fragment landed (debounce 250 ms)")
+
+        // A half-copied library: refused before dlopen; the provider keeps serving its last build.
+        let whole = try Data(contentsOf: URL(fileURLWithPath: library))
+        try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: library))
+        var refused = false
+        for _ in 0..<600 where !refused {
+            refused = hub.output.contains("is not complete yet") || hub.output.contains("truncated")
+            if !refused { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(refused, "\(hub.output)")
+        #expect(try await add() == 200)
+        _ = try await hub.terminate()
+    }
+}
+
 /// Fault 17: `mcp-hub --version` answers.
 @Suite struct VersionFlagTests {
     @Test func versionPrintsTheHubVersion() async throws {

@@ -47,6 +47,9 @@ public enum HubServer {
             logger: logger)
         let hangups = HangupReload(runtime: runtime, logger: logger)
         defer { hangups.stop() }
+        let watcher = ConfigWatcher(runtime: runtime, logger: logger)
+        watcher?.start()
+        defer { watcher?.stop() }
         try await app.runService()
         await runtime.shutdown()
         secrets.stop()

@@ -25,7 +25,9 @@ enum ConfigLoader {
         guard let text = String(validating: data, as: UTF8.self) else {
             throw ConfigError(mark: nil, keyPath: "", message: "config file '\(path)' is not valid UTF-8")
         }
-        return try parse(text, path: path)
+        var config = try parse(text, path: path)
+        try ProvidersDirectory.merge(into: &config)
+        return config
     }
 
     /// Parses config text; `path` names the file in errors and anchors relative paths.

@@ -34,6 +34,9 @@ struct ProviderLibrary: Sendable {
         if let pinnedSHA256, pinnedSHA256 != digest {
             throw failure(.checksum, "the library's sha256 is \(digest), the config pins \(pinnedSHA256)")
         }
+        if let problem = ELFCompleteness.problem(in: contents) {
+            throw failure(.open, "not loaded: \(problem)")
+        }
         let loadedPath: String
         do {
             loadedPath = try ContentAddressedCopy.place(contents, digest: digest, name: provider, in: cacheDirectory)
