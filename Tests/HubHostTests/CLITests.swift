@@ -413,7 +413,8 @@ import FoundationNetworking
         #expect(exit.reason == .exit && exit.status == 0, "\(hub.output)")
         let events = try await workspace.mcpHub("events", "--provider", "hub", "--json")
         #expect(events.stdout.contains("\"reload\""), "\(events)")
-        #expect(events.stdout.contains("\"system\"") || events.stdout.contains("system"), "\(events)")
+        #expect(events.stdout.contains("system"), "\(events)")
+        #expect(events.stdout.contains("SIGHUP"), "the event says what triggered the reload: \(events)")
     }
 }
 
@@ -470,6 +471,10 @@ import FoundationNetworking
         #expect(refused, "\(hub.output)")
         #expect(try await add() == 200)
         _ = try await hub.terminate()
+        // Each reload is an audit event that says what triggered it and which tools came and went.
+        let events = try await workspace.mcpHub("events", "--provider", "hub", "--tool", "reload", "--json")
+        #expect(events.stdout.contains("file change"), "\(events)")
+        #expect(events.stdout.contains("tools_added") && events.stdout.contains("cfixture.add"), "\(events)")
     }
 }
 

@@ -17,7 +17,7 @@ final class HangupReload {
             logger.notice("SIGHUP: reloading \(runtime.configPath)")
             Task {
                 // The outcome is logged and audited by the reload itself.
-                _ = try? await runtime.reload()
+                _ = try? await runtime.reload(trigger: "SIGHUP")
             }
         }
         source.resume()

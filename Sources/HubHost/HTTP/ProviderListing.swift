@@ -40,6 +40,21 @@ enum ReloadSummary {
         ])
     }
 
+    /// The same, for the reload's audit event: what triggered it and the tools it added and
+    /// removed (`provider.tool`).
+    static func of(_ generation: RegistryGeneration, replacing previous: RegistryGeneration, trigger: String) -> JSONValue {
+        guard case .object(var summary) = of(generation) else { return of(generation) }
+        let (now, before) = (toolNames(generation), toolNames(previous))
+        summary["trigger"] = .string(trigger)
+        summary["tools_added"] = .array(now.subtracting(before).sorted().map { .string($0) })
+        summary["tools_removed"] = .array(before.subtracting(now).sorted().map { .string($0) })
+        return .object(summary)
+    }
+
+    private static func toolNames(_ generation: RegistryGeneration) -> Set<String> {
+        Set(generation.providers.values.flatMap { provider in provider.tools.values.map(\.qualifiedName) })
+    }
+
     /// One line per provider that failed to load: which, why, and whether its previous version
     /// still serves.
     static func failureLines(_ generation: RegistryGeneration) -> [String] {

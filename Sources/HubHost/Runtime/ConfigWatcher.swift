@@ -104,7 +104,7 @@ final class ConfigWatcher: @unchecked Sendable {
     private func triggerReload(reason: String) {
         logger.notice("\(reason): reloading \(runtime.configPath)")
         let runtime = runtime
-        Task { _ = try? await runtime.reload() }
+        Task { _ = try? await runtime.reload(trigger: "file change (\(reason))") }
     }
 
     /// Watches the config's folder (the config file and `providers.d`), `providers.d` itself, and

@@ -91,14 +91,17 @@ final class HubRuntime: Sendable {
     /// `hub`, tool `reload`). Refused, changing nothing: a config that does not parse, and one
     /// whose `hub:` block differs from the one the hub started with (those keys need a restart;
     /// the error names each). A provider that fails to load keeps its last good version.
-    func reload(requestedBy caller: Caller? = nil, requestId: String = UUID().uuidString.lowercased()) async throws(HubError)
-        -> RegistryGeneration
-    {
+    /// `trigger` says what asked for the reload when no caller did (`SIGHUP`, a file change);
+    /// the audit event records it with the tools the reload added and removed.
+    func reload(
+        requestedBy caller: Caller? = nil, trigger: String? = nil, requestId: String = UUID().uuidString.lowercased()
+    ) async throws(HubError) -> RegistryGeneration {
         let started = ContinuousClock.now
         let channel: AuditChannel = caller == nil ? .system : .rest
         let next: RegistryGeneration
+        let replaced: RegistryGeneration
         do {
-            next = try await reloads.serialize { () throws(HubError) -> RegistryGeneration in
+            (next, replaced) = try await reloads.serialize { () throws(HubError) -> (RegistryGeneration, RegistryGeneration) in
                 let fresh: HubConfig
                 do {
                     fresh = try ConfigLoader.load(path: configPath)
@@ -117,7 +120,7 @@ final class HubRuntime: Sendable {
                     number: current.number + 1, config: fresh, services: services, previous: current)
                 let previous = registry.publish(generation)
                 retire(previous, keeping: generation)
-                return generation
+                return (generation, previous)
             }
         } catch {
             logger.warning("reload refused: \(LogText.escaped(error.message))")
@@ -135,7 +138,8 @@ final class HubRuntime: Sendable {
             action: "reload", channel: channel, caller: caller, requestId: requestId,
             status: next.failures.isEmpty ? .ok : .error,
             error: next.failures.isEmpty ? nil : ReloadSummary.failureLines(next).joined(separator: "; "),
-            result: ReloadSummary.of(next), started: started))
+            result: ReloadSummary.of(next, replacing: replaced, trigger: trigger ?? (caller == nil ? "hub" : "POST /admin/reload")),
+            started: started))
         return next
     }
 
