@@ -40,19 +40,16 @@ struct ToolDeprecation: Sendable, Equatable {
         return date
     }
 
-    static func day(_ date: Date) -> String {
+    static func day(_ date: Date) -> String { formatted(date, "yyyy-MM-dd") }
+
+    static func httpDate(_ date: Date) -> String { formatted(date, "EEE, dd MMM yyyy HH:mm:ss 'GMT'") }
+
+    /// In UTC and the POSIX locale, whatever the machine's settings.
+    private static func formatted(_ date: Date, _ format: String) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.string(from: date)
-    }
-
-    static func httpDate(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        formatter.dateFormat = format
         return formatter.string(from: date)
     }
 }
