@@ -27,7 +27,8 @@ import Testing
             try await waitUntilAsync { try await hub.events().contains { $0.tool == "nap" } }
         }
         let event = try #require(try await hub.events().first { $0.tool == "nap" })
+        // `cancelled` (not `timeout` at 60 s, not `ok` after the 50 s nap) is only written when the
+        // hang-up withdrew the call.
         #expect(event.status == .cancelled && event.channel == .rest)
-        #expect(event.durationMs < 50_000)
     }
 }

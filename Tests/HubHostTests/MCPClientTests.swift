@@ -143,7 +143,9 @@ import Testing
             #expect(try JSONValue.parse(Array(buffer: reply.body))["error"]?["code"] == .number(-32020))
         }
         #expect(try stack.fake.requestCount == 0)
-        #expect(try await stack.hub.events().isEmpty)
+        let events = try await stack.hub.events()
+        #expect(events.count == 1 && events.first?.provider == "mcp" && events.first?.status == .denied)
+        #expect(events.first?.error?.contains("Mcp-Name") == true)
     }
 
     @Test(arguments: modes) func aReloadThatChangesTheToolsReachesListeningClients(mode: String) async throws {

@@ -91,7 +91,10 @@ import Testing
             let batch = try await client.mcpRaw("[\(MCPWire.modern("tools/list", id: 7).serialized)]", token: viewer, headers: [:])
             #expect(try batch.errorCode == -32600)
         }
-        #expect(try await hub.events().isEmpty)  // none of these reached a tool
+        // None reached a tool, and every refusal is on record as an MCP attempt.
+        let events = try await hub.events()
+        #expect(events.count == 8)
+        #expect(events.allSatisfy { $0.provider == "mcp" && $0.status == .denied && $0.channel == .mcp })
     }
 
     @Test func missingTokenIs401WithResourceMetadataAndAudited() async throws {
@@ -200,8 +203,10 @@ import Testing
             let after = try await client.mcp(MCPWire.legacy("ping", id: 7), token: alice, session: session)
             #expect(after.status == .notFound)
         }
-        let refusal = try #require(try await hub.events().first)
-        #expect(refusal.status == .denied && refusal.channel == .mcp && refusal.provider == "mcp")
+        let refusals = try await hub.events()
+        #expect(refusals.allSatisfy { $0.status == .denied && $0.channel == .mcp && $0.provider == "mcp" })
+        let stolen = refusals.filter { $0.stage == "authenticate" }
+        #expect(stolen.count == 1 && stolen.first?.error?.contains("another caller") == true)
     }
 
     @Test func anOversizedBodyIsRefusedAndAuditedLikeAtREST() async throws {

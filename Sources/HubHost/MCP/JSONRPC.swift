@@ -95,6 +95,8 @@ struct MCPError: Error, Sendable {
     var id: JSONValue?
     var httpStatus: Int
     var headers: [(name: String, value: String)] = []
+    /// The stage the audit row names for this refusal.
+    var stage: Stage = .validate
 
     init(_ code: Code, _ message: String, data: JSONValue? = nil, id: JSONValue? = nil, httpStatus: Int? = nil) {
         self.code = code

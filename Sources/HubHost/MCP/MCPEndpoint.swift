@@ -101,7 +101,9 @@ final class MCPEndpoint: Sendable {
         let message: JSONRPCMessage
         switch parsed {
         case .success(let value): message = value
-        case .failure(let error): return reply(error)
+        case .failure(let error):
+            await auditRefusal(request, caller: caller, tool: "(unparsed)", stage: .validate, error: error.message)
+            return reply(error)
         }
         do throws(MCPError) {
             if message.method == "initialize" { return try initialize(message, caller: caller, request: request) }
@@ -113,6 +115,10 @@ final class MCPEndpoint: Sendable {
             }
             return try await legacy(message, caller: caller, request: request)
         } catch {
+            // A refused request is an attempt like any other: on record, under its method.
+            await auditRefusal(
+                request, caller: caller, tool: message.method?.clipped(64) ?? "(response)", stage: error.stage,
+                error: error.message)
             return reply(error.withId(message.id))
         }
     }
@@ -260,7 +266,7 @@ final class MCPEndpoint: Sendable {
     }
 
     private func legacy(_ message: JSONRPCMessage, caller: Caller, request: MCPHTTPRequest) async throws(MCPError) -> MCPHTTPResponse {
-        let session = try await session(for: request, caller: caller, message: message)
+        let session = try session(for: request, caller: caller)
         if let header = request.header("mcp-protocol-version"), !MCPRevision.legacy.contains(header) {
             throw MCPError(.invalidRequest, "MCP-Protocol-Version '\(header.clipped(40))' is not one this session can speak (\(MCPRevision.legacy.joined(separator: ", ")))", httpStatus: 400)
         }
@@ -291,7 +297,7 @@ final class MCPEndpoint: Sendable {
     /// The caller's own session, or the refusal the transport defines: 400 without an id, 404
     /// for one that is unknown or expired (the client initializes again), 403 — audited — for a
     /// session that belongs to someone else.
-    private func session(for request: MCPHTTPRequest, caller: Caller, message: JSONRPCMessage?) async throws(MCPError) -> MCPSessions.Session {
+    private func session(for request: MCPHTTPRequest, caller: Caller) throws(MCPError) -> MCPSessions.Session {
         guard let id = request.header("mcp-session-id") else {
             throw MCPError(.invalidRequest, "the Mcp-Session-Id header is required (send initialize first, or use MCP 2026-07-28)", httpStatus: 400)
         }
@@ -301,15 +307,11 @@ final class MCPEndpoint: Sendable {
         case .unknown:
             throw MCPError(.invalidRequest, "session not found or expired: initialize again", httpStatus: 404)
         case .otherCaller:
-            await auditStolenSession(request, caller: caller, message: message)
-            throw MCPError(.invalidRequest, "this session belongs to another caller", httpStatus: 403)
+            // Audited by the caller of this function, like every refusal (the id is not recorded).
+            var error = MCPError(.invalidRequest, "this session belongs to another caller", httpStatus: 403)
+            error.stage = .authenticate
+            throw error
         }
-    }
-
-    private func auditStolenSession(_ request: MCPHTTPRequest, caller: Caller, message: JSONRPCMessage?) async {
-        await auditRefusal(
-            request, caller: caller, tool: message?.method?.clipped(64) ?? "session", stage: .authenticate,
-            error: "Mcp-Session-Id of another caller presented (session id not recorded)")
     }
 
     /// The audit event of an MCP refusal that never reaches the tool pipeline (it names no tool):
@@ -362,8 +364,9 @@ final class MCPEndpoint: Sendable {
             return await unauthenticated(request, message: nil)
         }
         do throws(MCPError) {
-            return try body(caller, try await session(for: request, caller: caller, message: nil))
+            return try body(caller, try session(for: request, caller: caller))
         } catch {
+            await auditRefusal(request, caller: caller, tool: request.method.name, stage: error.stage, error: error.message)
             return reply(error)
         }
     }
