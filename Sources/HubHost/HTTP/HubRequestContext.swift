@@ -19,20 +19,30 @@ struct HubRequestContext: RequestContext {
 /// "input closed" long before the connection itself closes (only after the handler answers):
 /// `ClientGoneWatcher`, one per connection, reports both.
 final class ClientDisconnects: Sendable {
-    private let connections = Mutex<[ObjectIdentifier: [UInt64: CallCancellation]]>([:])
+    /// Calls in flight per connection, in shards picked by the connection, so calls on different
+    /// connections do not queue on one lock (every REST and MCP call passes here).
+    private final class Shard: Sendable {
+        let connections = Mutex<[ObjectIdentifier: [UInt64: CallCancellation]]>([:])
+    }
+    private let shards = (0..<16).map { _ in Shard() }
     private let nextId = Atomic<UInt64>(0)
+
+    private func shard(_ key: ObjectIdentifier) -> Shard {
+        shards[key.hashValue & (shards.count - 1)]
+    }
 
     /// A cancellation that fires if `channel`'s client goes away before `release`.
     func watch(_ channel: any Channel) -> (CallCancellation, token: UInt64) {
         let cancellation = CallCancellation()
         let token = nextId.add(1, ordering: .relaxed).newValue
-        connections.withLock { $0[ObjectIdentifier(channel), default: [:]][token] = cancellation }
+        let key = ObjectIdentifier(channel)
+        shard(key).connections.withLock { $0[key, default: [:]][token] = cancellation }
         return (cancellation, token)
     }
 
     func release(_ channel: any Channel, token: UInt64) {
-        connections.withLock { connections in
-            let key = ObjectIdentifier(channel)
+        let key = ObjectIdentifier(channel)
+        shard(key).connections.withLock { connections in
             connections[key]?.removeValue(forKey: token)
             if connections[key]?.isEmpty == true { connections[key] = nil }
         }
@@ -40,7 +50,8 @@ final class ClientDisconnects: Sendable {
 
     /// The client of `channel` is gone: withdraw its calls.
     func clientGone(_ channel: any Channel) {
-        let calls = connections.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
+        let key = ObjectIdentifier(channel)
+        let calls = shard(key).connections.withLock { $0.removeValue(forKey: key) }
         calls?.values.forEach { $0.cancel() }
     }
 }
