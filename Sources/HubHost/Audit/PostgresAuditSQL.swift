@@ -2,7 +2,7 @@ import Foundation
 
 /// The SQL the PostgreSQL audit store sends, in one place.
 enum PostgresAuditSQL {
-    static let migration = "infra/sql/migrations/ (001_ops_run_events.sql, 002_channels_and_1_1.sql)"
+    static let migration = "infra/sql/migrations/ (001_ops_run_events.sql, 002_channels_and_1_1.sql, 003_hub_state.sql)"
 
     /// Serialises chain writers (see `AuditChain`): held until the batch's transaction ends.
     static let lockChain = "select pg_advisory_xact_lock(hashtext('ops.run_events'))"

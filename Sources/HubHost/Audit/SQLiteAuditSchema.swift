@@ -37,6 +37,7 @@ enum SQLiteAuditSchema {
             channel     TEXT CHECK (channel IN ('rest', 'mcp', 'cli', 'system')),
             protocol_version TEXT,
             provider_version TEXT,
+            principal   TEXT,
             prev_hash   TEXT NOT NULL,
             row_hash    TEXT NOT NULL
         );
@@ -51,6 +52,47 @@ enum SQLiteAuditSchema {
         BEGIN SELECT RAISE(ABORT, 'ops.run_events is append-only: DELETE denied'); END;
         """
 
+    /// Migration 003's tables (infra/sql/migrations/003_hub_state.sql), in SQLite's types:
+    /// timestamps are INTEGER microseconds since 1970 (`AuditTimestamp`), `day` is 'YYYY-MM-DD'.
+    static let hubState = """
+        CREATE TABLE IF NOT EXISTS api_keys (
+            id          TEXT PRIMARY KEY,
+            name        TEXT NOT NULL,
+            role        TEXT NOT NULL CHECK (role IN ('ops_viewer', 'ops_operator', 'ops_admin')),
+            team        TEXT,
+            key_sha256  TEXT NOT NULL UNIQUE,
+            created_by  TEXT NOT NULL,
+            created_at  INTEGER NOT NULL,
+            expires_at  INTEGER NOT NULL,
+            revoked_at  INTEGER,
+            revoked_by  TEXT
+        );
+        CREATE UNIQUE INDEX IF NOT EXISTS idx_api_keys_live_name ON api_keys (name) WHERE revoked_at IS NULL;
+        CREATE TABLE IF NOT EXISTS provider_kv (
+            provider    TEXT NOT NULL,
+            key         TEXT NOT NULL CHECK (length(key) BETWEEN 1 AND 256),
+            value       TEXT NOT NULL,
+            updated_by  TEXT,
+            updated_at  INTEGER NOT NULL,
+            PRIMARY KEY (provider, key)
+        );
+        CREATE TABLE IF NOT EXISTS provider_quotas (
+            day                TEXT NOT NULL,
+            provider           TEXT NOT NULL,
+            tool               TEXT NOT NULL,
+            team               TEXT NOT NULL DEFAULT '',
+            caller_id          TEXT NOT NULL DEFAULT '',
+            calls              INTEGER NOT NULL DEFAULT 0,
+            errors             INTEGER NOT NULL DEFAULT 0,
+            cost_units         INTEGER NOT NULL DEFAULT 0,
+            upstream_requests  INTEGER NOT NULL DEFAULT 0,
+            bytes_sent         INTEGER NOT NULL DEFAULT 0,
+            bytes_received     INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (day, provider, tool, team, caller_id)
+        );
+        CREATE INDEX IF NOT EXISTS idx_provider_quotas_team ON provider_quotas (team, day);
+        """
+
     static let insert = """
         INSERT INTO run_events (seq, id, request_id, created_at, provider, tool, caller_id, caller_role, team,
             status, stage, severity, duration_ms, hostname, payload, result, error, channel, protocol_version,
@@ -61,8 +103,9 @@ enum SQLiteAuditSchema {
     static let selectColumns = AuditRowColumns.names.joined(separator: ", ")
 
     /// `PRAGMA user_version` of the schema above. 0 = created before versions were kept (migration
-    /// 001's columns and statuses); 2 = with migration 002's columns and the `cancelled` status.
-    static let version: Int64 = 2
+    /// 001's columns and statuses); 2 = with migration 002's columns and the `cancelled` status;
+    /// 3 = with migration 003's `principal` column and the hub-state tables.
+    static let version: Int64 = 3
 
     /// Creates the table, or brings an older one up to `version`. SQLite cannot change a CHECK
     /// constraint in place, so an old table is rebuilt the way SQLite documents (new table, copy,
@@ -74,7 +117,10 @@ enum SQLiteAuditSchema {
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'run_events'") > 0
         try connection.execute("BEGIN IMMEDIATE")
         do {
-            if exists {
+            if exists && current >= 2 {
+                // 002's CHECKs are current: 003 only adds a nullable column.
+                try connection.execute("ALTER TABLE run_events ADD COLUMN principal TEXT")
+            } else if exists {
                 try connection.execute("""
                     DROP TRIGGER IF EXISTS run_events_no_update;
                     DROP TRIGGER IF EXISTS run_events_no_delete;
@@ -86,8 +132,9 @@ enum SQLiteAuditSchema {
                     """)
             }
             try connection.execute(create)
-            if exists {
-                let added: Set = ["channel", "protocol_version", "provider_version"]
+            try connection.execute(hubState)
+            if exists && current < 2 {
+                let added: Set = ["channel", "protocol_version", "provider_version", "principal"]
                 let v1Columns = AuditRowColumns.names.filter { !added.contains($0) }.joined(separator: ", ")
                 try connection.execute("""
                     INSERT INTO run_events (\(v1Columns)) SELECT \(v1Columns) FROM run_events_v1 ORDER BY seq;
